@@ -1,0 +1,428 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "app.h"
+#include "as_completed.h"
+#include "fetch.h"
+#include "future.h"
+#include "gather.h"
+#include "input.h"
+#include "loop.h"
+#include "msgs.h"
+#include "output.h"
+#include "record.h"
+#include "sched.h"
+#include "signals.h"
+#include "task.h"
+#include "writer.h"
+
+/* Descriptors afetch needs beside its transfers: stdio, loop, slack. */
+#define FD_RESERVE 32
+
+struct app {
+	const struct config	*cfg;
+	struct loop		*loop;
+	struct fetch_ctx	*fetch;
+	struct sched		*sched;
+	struct writer		*writer;
+	struct signals		*signals;
+	struct gather		*gather;	/* --order input */
+	struct as_completed	*completed;	/* --order completed */
+	struct input		*input;
+	int			 input_fd;	/* opened by us, or -1 */
+	struct event		*input_ev;
+	struct loop_timer	*deadline;
+	size_t			 jobs;
+	size_t			 read;		/* URLs read so far */
+	size_t			 written;	/* records handed back */
+	size_t			 successes;	/* 2xx, for --first */
+	int			 input_done;
+	int			 stopping;
+	int			 failed;	/* exit 1 unless overridden */
+	int			 exit_signal;	/* 0, or 128 + signo */
+	int			 pipe_closed;
+	int			 pumping;
+};
+
+static void	pump(struct app *);
+
+static size_t
+outstanding(const struct app *app)
+{
+	return app->read - app->written;
+}
+
+/* Ends the loop once every URL read has its record and input is over. */
+static void
+check_finished(struct app *app)
+{
+	if ((app->input_done || app->stopping) && outstanding(app) == 0) {
+		writer_flush(app->writer);
+		loop_stop(app->loop);
+	}
+}
+
+static void
+stop_input(struct app *app)
+{
+	if (app->input_ev != NULL)
+		event_del(app->input_ev);
+	app->input_done = 1;
+}
+
+/*
+ * Stops the run: no more input, and every unfinished task is cancelled
+ * with reason (their records still get written).
+ */
+static void
+stop(struct app *app, const char *reason)
+{
+	if (app->stopping)
+		return;
+	app->stopping = 1;
+	stop_input(app);
+	loop_timer_cancel(app->deadline);
+	app->deadline = NULL;
+	sched_cancel_all(app->sched, reason);
+	check_finished(app);
+}
+
+/* A finished task comes back from the collector: write its record. */
+static void
+emit(struct task *task, void *arg)
+{
+	struct app		*app = arg;
+	const struct record	*rec = fetch_record(task);
+
+	if (!app->pipe_closed && output_record(writer_buf(app->writer),
+	    rec) == -1) {
+		msgs_warnx("record %zu: out of memory", rec->index);
+		app->failed = 1;
+	}
+	writer_commit(app->writer);
+	if (rec->state != RECORD_DONE ||
+	    (app->cfg->fail && rec->status >= 400))
+		app->failed = 1;
+	if (rec->state == RECORD_DONE && rec->status >= 200 &&
+	    rec->status <= 299)
+		app->successes++;
+	task_free(task);
+	app->written++;
+	if (app->cfg->first > 0 &&
+	    app->successes >= (size_t)app->cfg->first)
+		stop(app, "first");
+	check_finished(app);
+	pump(app);
+}
+
+static void
+emit_completed(struct task *task, void *arg)
+{
+	emit(task, arg);
+}
+
+static void
+emit_gathered(struct task *task, void *arg)
+{
+	emit(task, arg);
+}
+
+/* Whether another URL may be read now: input is read only this far ahead. */
+static int
+may_admit(const struct app *app)
+{
+	if (app->stopping || app->input_done)
+		return 0;
+	if (sched_queued(app->sched) >= app->jobs)
+		return 0;
+	if (app->gather != NULL)
+		return gather_has_room(app->gather);
+	return outstanding(app) < app->cfg->window;
+}
+
+/* Turns one line into a task and hands it to the scheduler. */
+static int
+admit(struct app *app, const char *line, size_t len, int truncated)
+{
+	struct task	*task;
+	int		 requestable, rc;
+
+	task = fetch_task_new(app->fetch, app->read, line, len, truncated,
+	    loop_now());
+	if (task == NULL)
+		return -1;
+	requestable = fetch_is_requestable(task);
+	/* The scheduler's callback must be on the future before the
+	 * collector's, which frees the task. */
+	if (requestable && sched_submit(app->sched, task) == -1) {
+		task_free(task);
+		return -1;
+	}
+	if (app->gather != NULL)
+		rc = gather_add(app->gather, task);
+	else
+		rc = as_completed_add(app->completed, task);
+	if (rc == -1) {
+		/* Unreachable while may_admit() holds, short of memory. */
+		task_cancel(task, "out of memory");
+		return -1;
+	}
+	app->read++;
+	if (!requestable)
+		task_start(task);
+	return 0;
+}
+
+static void
+on_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct app	*app = arg;
+
+	(void)fd;
+	(void)what;
+	/* One read; end of file and errors show up in input_next(). */
+	input_fill(app->input);
+	pump(app);
+}
+
+/*
+ * Reads and admits URLs while there is room. For a pipe it waits for
+ * readability rather than blocking, so the loop keeps running.
+ */
+static void
+pump(struct app *app)
+{
+	const char	*line;
+	size_t		 len;
+	int		 truncated;
+
+	if (app->pumping)
+		return;
+	app->pumping = 1;
+	while (may_admit(app)) {
+		switch (input_next(app->input, &line, &len, &truncated)) {
+		case INPUT_LINE:
+			if (admit(app, line, len, truncated) == -1) {
+				msgs_warnx("out of memory");
+				app->failed = 1;
+				stop(app, "signal");
+			}
+			continue;
+		case INPUT_AGAIN:
+			if (input_is_regular(app->input)) {
+				/* A file never blocks: read on at once. */
+				input_fill(app->input);
+				continue;
+			}
+			if (app->input_ev != NULL)
+				event_add(app->input_ev, NULL);
+			break;
+		case INPUT_EOF:
+			stop_input(app);
+			break;
+		case INPUT_ERROR:
+			msgs_warnc(input_error(app->input), "reading URLs");
+			app->failed = 1;
+			stop_input(app);
+			break;
+		}
+		break;
+	}
+	app->pumping = 0;
+	check_finished(app);
+}
+
+static void
+on_deadline(void *arg)
+{
+	struct app	*app = arg;
+
+	app->deadline = NULL;
+	stop(app, "deadline");
+}
+
+static void
+on_signal(int signo, void *arg)
+{
+	struct app	*app = arg;
+
+	app->exit_signal = 128 + signo;
+	stop(app, "signal");
+}
+
+static void
+on_write_failure(void *arg)
+{
+	struct app	*app = arg;
+	int		 err = writer_errno(app->writer);
+
+	if (app->pipe_closed)
+		return;
+	app->pipe_closed = 1;
+	/* A reader that went away is the normal end of `| head`: be quiet. */
+	if (err != EPIPE)
+		msgs_warnc(err, "writing records");
+	else
+		app->exit_signal = EXIT_PIPE;
+	app->failed = 1;
+	stop(app, "signal");
+}
+
+/*
+ * Makes sure the descriptor limit fits -j: raise the soft limit as far as
+ * the hard one allows, else lower -j with a warning, rather than failing
+ * transfers one by one later.
+ */
+static size_t
+fit_jobs_to_fd_limit(size_t jobs)
+{
+	struct rlimit	rl;
+	rlim_t		need = (rlim_t)jobs * 2 + FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
+		return jobs;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) {
+		rl.rlim_cur = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			return jobs;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur <= FD_RESERVE * 2)
+		jobs = 1;
+	else
+		jobs = (size_t)(rl.rlim_cur - FD_RESERVE) / 2;
+	msgs_warnx("open file limit is %llu: using -j %zu",
+	    (unsigned long long)rl.rlim_cur, jobs);
+	return jobs;
+}
+
+static int
+open_input(struct app *app)
+{
+	const struct config	*cfg = app->cfg;
+	int			 fd = STDIN_FILENO;
+
+	app->input_fd = -1;
+	if (cfg->nurls > 0) {
+		app->input = input_from_args(cfg->nurls, cfg->urls);
+		return app->input != NULL ? 0 : -1;
+	}
+	if (cfg->input_file != NULL && strcmp(cfg->input_file, "-") != 0) {
+		if ((fd = open(cfg->input_file, O_RDONLY | O_CLOEXEC)) == -1) {
+			msgs_warnc(errno, "%s", cfg->input_file);
+			return -1;
+		}
+		app->input_fd = fd;
+	}
+	if ((app->input = input_from_fd(fd)) == NULL)
+		return -1;
+	if (!input_is_regular(app->input)) {
+		app->input_ev = event_new(loop_base(app->loop), fd, EV_READ,
+		    on_readable, app);
+		if (app->input_ev == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+setup(struct app *app)
+{
+	const struct config	*cfg = app->cfg;
+	struct fetch_options	 fo;
+
+	app->jobs = fit_jobs_to_fd_limit(cfg->jobs);
+	if ((app->loop = loop_new()) == NULL)
+		return -1;
+	memset(&fo, 0, sizeof(fo));
+	fo.timeout = cfg->timeout;
+	fo.connect_timeout = cfg->connect_timeout;
+	fo.follow_redirects = cfg->follow_redirects;
+	fo.max_redirects = cfg->max_redirects;
+	fo.user_agent = cfg->user_agent;
+	fo.max_size = cfg->max_size;
+	fo.http1_only = cfg->http1_only;
+	fo.pool_size = app->jobs;
+	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
+	    (app->sched = sched_new(app->jobs, (void (*)(void *))pump,
+	    app)) == NULL ||
+	    (app->writer = writer_new(app->loop, STDOUT_FILENO)) == NULL ||
+	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
+		return -1;
+	writer_on_failure(app->writer, on_write_failure, app);
+	if (cfg->order == ORDER_INPUT)
+		app->gather = gather_new(cfg->window, emit_gathered, app);
+	else
+		app->completed = as_completed_new(emit_completed, app);
+	if (app->gather == NULL && app->completed == NULL)
+		return -1;
+	if (open_input(app) == -1)
+		return -1;
+	if (cfg->deadline > 0 && (app->deadline = loop_call_later(app->loop,
+	    cfg->deadline, on_deadline, app)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+teardown(struct app *app)
+{
+	loop_timer_cancel(app->deadline);
+	if (app->input_ev != NULL)
+		event_free(app->input_ev);
+	input_free(app->input);
+	if (app->input_fd != -1)
+		close(app->input_fd);
+	gather_free(app->gather);
+	as_completed_free(app->completed);
+	signals_free(app->signals);
+	writer_free(app->writer);
+	sched_free(app->sched);
+	/* libcurl's multi handle goes before the event base it uses. */
+	fetch_ctx_free(app->fetch);
+	loop_free(app->loop);
+}
+
+int
+app_run(const struct config *cfg)
+{
+	struct app	app;
+	int		status;
+
+	memset(&app, 0, sizeof(app));
+	app.cfg = cfg;
+	app.input_fd = -1;
+	if (setup(&app) == -1) {
+		if (errno == ENOMEM)
+			msgs_warnx("out of memory");
+		teardown(&app);
+		return EXIT_SOME_FAILED;
+	}
+	pump(&app);
+	if (!(app.input_done && outstanding(&app) == 0) &&
+	    loop_run(app.loop) == -1) {
+		msgs_warnx("event loop failed");
+		app.failed = 1;
+	}
+	writer_flush(app.writer);
+	teardown(&app);
+
+	if (app.exit_signal != 0)
+		status = app.exit_signal;
+	else if (cfg->first > 0)
+		status = app.successes >= (size_t)cfg->first ? EXIT_ALL_DONE :
+		    EXIT_SOME_FAILED;
+	else
+		status = app.failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
+	return status;
+}

@@ -1,0 +1,313 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "cli.h"
+#include "msgs.h"
+
+#define AFETCH_VERSION "0.1.0"
+#define MAX_JOBS 100000
+
+enum opt_id {
+	OPT_JOBS = 'j',
+	OPT_INPUT = 'i',
+	OPT_TIMEOUT = 't',
+	OPT_AGENT = 'A',
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	OPT_CONNECT_TIMEOUT = 256,
+	OPT_DEADLINE,
+	OPT_FIRST,
+	OPT_ORDER,
+	OPT_WINDOW,
+	OPT_MAX_REDIRS,
+	OPT_NO_FOLLOW,
+	OPT_MAX_SIZE,
+	OPT_HTTP11,
+	OPT_FAIL,
+};
+
+/* The one table of options: getopt_long's and --help's. */
+static const struct option_spec {
+	const char	*name;
+	int		 id;
+	const char	*arg;	/* NULL: takes no argument */
+	const char	*help;
+} options[] = {
+	{ "jobs", OPT_JOBS, "N", "at most N transfers in flight (50)" },
+	{ "input", OPT_INPUT, "FILE", "read URLs from FILE (- is stdin)" },
+	{ "order", OPT_ORDER, "completed|input",
+	    "write records as tasks finish, or in input order" },
+	{ "window", OPT_WINDOW, "N",
+	    "tasks admitted past the oldest unwritten one (4 x jobs)" },
+	{ "timeout", OPT_TIMEOUT, "SECS", "limit for one attempt (30; 0: none)" },
+	{ "connect-timeout", OPT_CONNECT_TIMEOUT, "SECS",
+	    "limit for connecting (10)" },
+	{ "deadline", OPT_DEADLINE, "SECS",
+	    "cancel whatever is unfinished after SECS" },
+	{ "first", OPT_FIRST, "N",
+	    "stop once N tasks finished with a 2xx status" },
+	{ "max-redirs", OPT_MAX_REDIRS, "N", "follow at most N redirects (10)" },
+	{ "no-follow", OPT_NO_FOLLOW, NULL, "do not follow redirects" },
+	{ "max-size", OPT_MAX_SIZE, "BYTES", "abort bodies larger than BYTES" },
+	{ "user-agent", OPT_AGENT, "AGENT", "User-Agent (afetch/VERSION)" },
+	{ "http1.1", OPT_HTTP11, NULL, "use HTTP/1.1 only" },
+	{ "fail", OPT_FAIL, NULL, "exit 1 when a status is 400 or more" },
+	{ "help", OPT_HELP, NULL, "print this help and exit" },
+	{ "version", OPT_VERSION, NULL, "print versions and exit" },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void
+usage(FILE *f)
+{
+	size_t	i;
+	char	left[64];
+
+	fprintf(f, "usage: afetch [options] [URL ...] [< urls.txt]\n\n"
+	    "Fetches URLs concurrently and writes one JSON line per URL.\n\n");
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct option_spec *o = &options[i];
+
+		if (o->id < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id,
+			    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-30s %s\n", left, o->help);
+	}
+	fprintf(f, "\nSee afetch(1) for the record format and exit status.\n");
+}
+
+static void
+version(void)
+{
+	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+
+	printf("afetch %s\n", AFETCH_VERSION);
+	printf("libcurl %s%s%s\n", cv->version, cv->ssl_version ? " " : "",
+	    cv->ssl_version ? cv->ssl_version : "");
+	printf("libevent %s\n", event_get_version());
+	printf("cJSON %s\n", cJSON_Version());
+}
+
+/* Parses a decimal number of seconds: finite, 0 or more. */
+static int
+parse_seconds(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
+	    v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parses a whole number in [min, max]. */
+static int
+parse_count(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void
+defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->jobs = 50;
+	cfg->order = ORDER_COMPLETED;
+	cfg->timeout = 30;
+	cfg->connect_timeout = 10;
+	cfg->follow_redirects = 1;
+	cfg->max_redirects = 10;
+	cfg->user_agent = "afetch/" AFETCH_VERSION;
+	cfg->max_size = -1;
+}
+
+/* Applies one option. Returns 0, or -1 after printing a usage error. */
+static int
+apply(struct config *cfg, int id, const char *arg, const char *name)
+{
+	long long	n;
+
+	switch (id) {
+	case OPT_JOBS:
+		if (parse_count(arg, 1, MAX_JOBS, &n) == -1)
+			goto bad;
+		cfg->jobs = (size_t)n;
+		break;
+	case OPT_INPUT:
+		cfg->input_file = arg;
+		break;
+	case OPT_ORDER:
+		if (strcmp(arg, "completed") == 0)
+			cfg->order = ORDER_COMPLETED;
+		else if (strcmp(arg, "input") == 0)
+			cfg->order = ORDER_INPUT;
+		else
+			goto bad;
+		break;
+	case OPT_WINDOW:
+		if (parse_count(arg, 1, 100000000, &n) == -1)
+			goto bad;
+		cfg->window = (size_t)n;
+		break;
+	case OPT_TIMEOUT:
+		if (parse_seconds(arg, &cfg->timeout) == -1)
+			goto bad;
+		break;
+	case OPT_CONNECT_TIMEOUT:
+		if (parse_seconds(arg, &cfg->connect_timeout) == -1)
+			goto bad;
+		break;
+	case OPT_DEADLINE:
+		if (parse_seconds(arg, &cfg->deadline) == -1 ||
+		    cfg->deadline == 0)
+			goto bad;
+		break;
+	case OPT_FIRST:
+		if (parse_count(arg, 1, LONG_MAX, &n) == -1)
+			goto bad;
+		cfg->first = (long)n;
+		break;
+	case OPT_MAX_REDIRS:
+		if (parse_count(arg, 0, 1000, &n) == -1)
+			goto bad;
+		cfg->max_redirects = (long)n;
+		break;
+	case OPT_NO_FOLLOW:
+		cfg->follow_redirects = 0;
+		break;
+	case OPT_MAX_SIZE:
+		if (parse_count(arg, 0, LLONG_MAX, &n) == -1)
+			goto bad;
+		cfg->max_size = n;
+		break;
+	case OPT_AGENT:
+		cfg->user_agent = arg;
+		break;
+	case OPT_HTTP11:
+		cfg->http1_only = 1;
+		break;
+	case OPT_FAIL:
+		cfg->fail = 1;
+		break;
+	}
+	return 0;
+bad:
+	msgs_warnx("bad value for --%s: '%s' (see afetch --help)", name, arg);
+	return -1;
+}
+
+static const struct option_spec *
+find_spec(int id)
+{
+	size_t	i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].id == id)
+			return &options[i];
+	return NULL;
+}
+
+enum cli_result
+cli_parse(int argc, char *argv[], struct config *cfg)
+{
+	struct option		 longopts[NOPTIONS + 1];
+	char			 shortopts[2 * NOPTIONS + 2];
+	size_t			 i, ns = 0;
+	int			 c, help = 0, show_version = 0;
+	const struct option_spec *spec;
+
+	defaults(cfg);
+	/*
+	 * GNU-style: options may follow URLs. A leading ':' makes getopt
+	 * report a missing value as ':' rather than '?'.
+	 */
+	shortopts[ns++] = ':';
+	for (i = 0; i < NOPTIONS; i++) {
+		longopts[i].name = options[i].name;
+		longopts[i].has_arg = options[i].arg ? required_argument :
+		    no_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = options[i].id;
+		if (options[i].id < 256) {
+			shortopts[ns++] = (char)options[i].id;
+			if (options[i].arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+	shortopts[ns] = '\0';
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *what = argv[optind - 1];
+
+			if (c == '?' && optopt != 0 && optopt < 256 &&
+			    strncmp(what, "--", 2) != 0)
+				msgs_warnx("unknown option -%c (see afetch "
+				    "--help)", optopt);
+			else if (c == '?')
+				msgs_warnx("unknown option %s (see afetch "
+				    "--help)", what);
+			else
+				msgs_warnx("option %s needs a value (see "
+				    "afetch --help)", what);
+			return CLI_USAGE;
+		}
+		if (c == OPT_HELP) {
+			help = 1;
+			continue;
+		}
+		if (c == OPT_VERSION) {
+			show_version = 1;
+			continue;
+		}
+		spec = find_spec(c);
+		if (apply(cfg, c, optarg, spec ? spec->name : "?") == -1)
+			return CLI_USAGE;
+	}
+	if (help) {
+		usage(stdout);
+		return CLI_EXIT;
+	}
+	if (show_version) {
+		version();
+		return CLI_EXIT;
+	}
+	cfg->urls = argv + optind;
+	cfg->nurls = argc - optind;
+	if (cfg->nurls > 0 && cfg->input_file != NULL) {
+		msgs_warnx("URLs given both as arguments and with -i");
+		return CLI_USAGE;
+	}
+	if (cfg->window == 0)
+		cfg->window = cfg->jobs * 4;
+	return CLI_RUN;
+}

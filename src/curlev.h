@@ -1,0 +1,50 @@
+/*
+ * curlev: drives a libcurl multi handle from the libevent loop.
+ *
+ * libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and
+ * when to wake it (CURLMOPT_TIMERFUNCTION); we answer every event with
+ * curl_multi_socket_action() and then collect finished transfers. There is
+ * no polling loop. Finished transfers are reported from loop context, never
+ * from inside a libcurl callback, so the receiver may remove the handle.
+ * This module knows nothing of the command line or of JSON.
+ */
+#ifndef AFETCH_CURLEV_H
+#define AFETCH_CURLEV_H
+
+#include <curl/curl.h>
+
+struct curlev;
+struct loop;
+
+/*
+ * Called once per finished transfer with libcurl's result. The easy handle
+ * is still in the multi handle; the callee removes it with curlev_remove().
+ */
+typedef void (*curlev_done_fn)(CURL *easy, CURLcode result, void *arg);
+
+/* Returns a bridge on loop, or NULL if libcurl or memory failed. */
+struct curlev *curlev_new(struct loop *loop, curlev_done_fn done, void *arg);
+
+/*
+ * Frees the bridge: removes nothing, so every transfer must have been
+ * removed; cleans up the multi handle (which closes its connections) and
+ * then the socket events. Call before loop_free().
+ */
+void	curlev_free(struct curlev *ce);
+
+/* The multi handle, for options such as CURLMOPT_MAX_HOST_CONNECTIONS. */
+CURLM	*curlev_multi(struct curlev *ce);
+
+/*
+ * Starts a transfer on a configured easy handle. Returns 0, or -1 with the
+ * transfer not started (libcurl's message then in curlev_error()).
+ */
+int	curlev_add(struct curlev *ce, CURL *easy);
+
+/* Stops a transfer (finished or not). Safe from loop context only. */
+void	curlev_remove(struct curlev *ce, CURL *easy);
+
+/* The text of the last multi-level failure. */
+const char *curlev_error(const struct curlev *ce);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * fetch: the task that fetches one URL and fills its record.
+ *
+ * A fetch context holds what all fetches share: the curl bridge (and so the
+ * connection pool and DNS cache), a pool of idle easy handles and the
+ * request options. Each URL becomes a task (see task.h) whose data is the
+ * fetch; when the task finishes, fetch_record() gives its outcome. This
+ * module knows nothing of the command line, JSON or scheduling.
+ */
+#ifndef AFETCH_FETCH_H
+#define AFETCH_FETCH_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+struct loop;
+struct task;
+struct fetch_ctx;
+
+struct fetch_options {
+	double		 timeout;		/* per attempt, seconds; 0: none */
+	double		 connect_timeout;	/* seconds; 0: libcurl's */
+	int		 follow_redirects;
+	long		 max_redirects;
+	const char	*user_agent;
+	long long	 max_size;		/* body bytes; < 0: no limit */
+	int		 http1_only;
+	size_t		 pool_size;		/* idle easy handles kept */
+};
+
+/*
+ * Returns a context on loop, or NULL when libcurl or memory fails. The
+ * options are copied; their strings must outlive the context.
+ */
+struct fetch_ctx *fetch_ctx_new(struct loop *loop,
+	    const struct fetch_options *opts);
+
+/* Frees the context. Every fetch task must have been freed before. */
+void	fetch_ctx_free(struct fetch_ctx *ctx);
+
+/*
+ * Returns a pending task for the len bytes of line (the URL as read, which
+ * may hold any bytes), read at time read_at (loop_now()), or NULL when out
+ * of memory. A line that is not a URL afetch may request gives a task that
+ * is valid all the same: started, it finishes at once with an
+ * invalid_url or unsupported_scheme record and no attempt.
+ */
+struct task *fetch_task_new(struct fetch_ctx *ctx, size_t index,
+	    const char *line, size_t len, int truncated, double read_at);
+
+/* Returns 1 when the task's URL will be requested, 0 when it is refused. */
+int	fetch_is_requestable(struct task *task);
+
+/* Returns the task's lower-cased host name, or NULL if not requestable. */
+const char *fetch_host(struct task *task);
+
+/*
+ * Returns the record of a finished task (done or cancelled); the pointer
+ * is valid until the task is freed.
+ */
+const struct record *fetch_record(struct task *task);
+
+#endif

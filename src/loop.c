@@ -1,0 +1,198 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "loop.h"
+
+struct soon {
+	loop_fn	 fn;
+	void	*arg;
+};
+
+/*
+ * The call_soon queue is a ring that doubles when full. The wake event is
+ * made active whenever the queue goes from empty to non-empty, and its
+ * callback runs exactly the entries present when it started.
+ */
+struct loop {
+	struct event_base	*base;
+	struct event		*wake;
+	struct soon		*ring;
+	size_t			 cap;
+	size_t			 head;
+	size_t			 count;
+};
+
+struct loop_timer {
+	struct event	*ev;
+	loop_fn		 fn;
+	void		*arg;
+};
+
+static void run_soon(evutil_socket_t, short, void *);
+
+struct loop *
+loop_new(void)
+{
+	struct loop	*loop;
+
+	if ((loop = calloc(1, sizeof(*loop))) == NULL)
+		return NULL;
+	if ((loop->base = event_base_new()) == NULL)
+		goto fail;
+	if ((loop->wake = event_new(loop->base, -1, 0, run_soon, loop)) == NULL)
+		goto fail;
+	return loop;
+fail:
+	loop_free(loop);
+	return NULL;
+}
+
+void
+loop_free(struct loop *loop)
+{
+	if (loop == NULL)
+		return;
+	if (loop->wake != NULL)
+		event_free(loop->wake);
+	if (loop->base != NULL)
+		event_base_free(loop->base);
+	free(loop->ring);
+	free(loop);
+}
+
+struct event_base *
+loop_base(struct loop *loop)
+{
+	return loop->base;
+}
+
+static int
+grow(struct loop *loop)
+{
+	struct soon	*ring;
+	size_t		 cap, i;
+
+	cap = loop->cap == 0 ? 64 : loop->cap * 2;
+	if (cap < loop->cap || (ring = calloc(cap, sizeof(*ring))) == NULL)
+		return -1;
+	for (i = 0; i < loop->count; i++)
+		ring[i] = loop->ring[(loop->head + i) % loop->cap];
+	free(loop->ring);
+	loop->ring = ring;
+	loop->cap = cap;
+	loop->head = 0;
+	return 0;
+}
+
+int
+loop_call_soon(struct loop *loop, loop_fn fn, void *arg)
+{
+	struct soon	*slot;
+
+	if (loop->count == loop->cap && grow(loop) == -1)
+		return -1;
+	slot = &loop->ring[(loop->head + loop->count) % loop->cap];
+	slot->fn = fn;
+	slot->arg = arg;
+	if (loop->count++ == 0)
+		event_active(loop->wake, 0, 0);
+	return 0;
+}
+
+static void
+run_soon(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*loop = arg;
+	struct soon	 entry;
+	size_t		 n;
+
+	(void)fd;
+	(void)what;
+	/* Only what was queued before this turn; later entries wait. */
+	for (n = loop->count; n > 0; n--) {
+		entry = loop->ring[loop->head];
+		loop->head = (loop->head + 1) % loop->cap;
+		loop->count--;
+		entry.fn(entry.arg);
+	}
+	if (loop->count > 0)
+		event_active(loop->wake, 0, 0);
+}
+
+static void
+fire_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop_timer	*timer = arg;
+	loop_fn			 fn = timer->fn;
+	void			*fnarg = timer->arg;
+
+	(void)fd;
+	(void)what;
+	/* Freed before the call, so fn may schedule or stop anything. */
+	event_free(timer->ev);
+	free(timer);
+	fn(fnarg);
+}
+
+struct loop_timer *
+loop_call_later(struct loop *loop, double delay, loop_fn fn, void *arg)
+{
+	struct loop_timer	*timer;
+	struct timeval		 tv;
+
+	if (delay < 0 || delay != delay)
+		delay = 0;
+	if (delay > 1e9)
+		delay = 1e9;
+	if ((timer = calloc(1, sizeof(*timer))) == NULL)
+		return NULL;
+	timer->fn = fn;
+	timer->arg = arg;
+	timer->ev = evtimer_new(loop->base, fire_timer, timer);
+	if (timer->ev == NULL) {
+		free(timer);
+		return NULL;
+	}
+	tv.tv_sec = (time_t)delay;
+	tv.tv_usec = (suseconds_t)((delay - (double)tv.tv_sec) * 1e6);
+	if (evtimer_add(timer->ev, &tv) == -1) {
+		event_free(timer->ev);
+		free(timer);
+		return NULL;
+	}
+	return timer;
+}
+
+void
+loop_timer_cancel(struct loop_timer *timer)
+{
+	if (timer == NULL)
+		return;
+	event_free(timer->ev);
+	free(timer);
+}
+
+int
+loop_run(struct loop *loop)
+{
+	return event_base_dispatch(loop->base) == -1 ? -1 : 0;
+}
+
+void
+loop_stop(struct loop *loop)
+{
+	event_base_loopbreak(loop->base);
+}
+
+double
+loop_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,31 @@
+/*
+ * afetch: fetch many URLs concurrently, one JSON line per URL.
+ */
+#include <curl/curl.h>
+
+#include "app.h"
+#include "cli.h"
+#include "msgs.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct config	cfg;
+	int		status;
+
+	switch (cli_parse(argc, argv, &cfg)) {
+	case CLI_EXIT:
+		return EXIT_ALL_DONE;
+	case CLI_USAGE:
+		return EXIT_USAGE;
+	case CLI_RUN:
+		break;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		msgs_warnx("libcurl failed to initialise");
+		return EXIT_SOME_FAILED;
+	}
+	status = app_run(&cfg);
+	curl_global_cleanup();
+	return status;
+}

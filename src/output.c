@@ -1,0 +1,140 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "jsonstr.h"
+#include "output.h"
+
+/*
+ * Adds a string member, escaped by jsonstr; NULL adds null. The escaped
+ * text goes through a scratch buffer because cJSON copies raw values.
+ */
+static int
+add_string(cJSON *obj, const char *key, const char *s, size_t len,
+    struct buf *scratch)
+{
+	if (s == NULL)
+		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+	buf_clear(scratch);
+	if (jsonstr_append(scratch, s, len) == -1 || buf_cstr(scratch) == NULL)
+		return -1;
+	return cJSON_AddRawToObject(obj, key, buf_cstr(scratch)) != NULL ?
+	    0 : -1;
+}
+
+static int
+add_cstring(cJSON *obj, const char *key, const char *s, struct buf *scratch)
+{
+	return add_string(obj, key, s, s != NULL ? strlen(s) : 0, scratch);
+}
+
+static int
+add_number_or_null(cJSON *obj, const char *key, double v, int is_null)
+{
+	if (is_null)
+		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+	return cJSON_AddNumberToObject(obj, key, v) != NULL ? 0 : -1;
+}
+
+static int
+add_times(cJSON *obj, const struct record *rec)
+{
+	cJSON	*times;
+	int	 i;
+
+	if ((times = cJSON_AddObjectToObject(obj, "time")) == NULL)
+		return -1;
+	for (i = 0; i < TIME_COUNT; i++) {
+		double t = rec->time[i];
+
+		/* Microsecond resolution is all libcurl measures. */
+		if (t >= 0)
+			t = (double)(long long)(t * 1e6 + 0.5) / 1e6;
+		if (add_number_or_null(times, record_time_name(i), t,
+		    rec->time[i] < 0) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
+{
+	cJSON		*err;
+	const char	*message;
+
+	if (rec->error == ERROR_NONE)
+		return cJSON_AddNullToObject(obj, "error") != NULL ? 0 : -1;
+	if ((err = cJSON_AddObjectToObject(obj, "error")) == NULL)
+		return -1;
+	message = rec->error_message != NULL ? rec->error_message :
+	    "out of memory";
+	if (add_cstring(err, "code", record_error_name(rec->error),
+	    scratch) == -1 || add_cstring(err, "message", message,
+	    scratch) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+build(cJSON *obj, const struct record *rec, struct buf *scratch)
+{
+	if (cJSON_AddNumberToObject(obj, "index", (double)rec->index) == NULL ||
+	    add_string(obj, "url", rec->url, rec->url_len, scratch) == -1 ||
+	    add_cstring(obj, "state", record_state_name(rec->state),
+	    scratch) == -1 ||
+	    add_number_or_null(obj, "status", (double)rec->status,
+	    rec->status == 0) == -1 ||
+	    add_cstring(obj, "final_url", rec->final_url, scratch) == -1 ||
+	    cJSON_AddNumberToObject(obj, "redirects",
+	    (double)rec->redirects) == NULL ||
+	    add_cstring(obj, "http_version", rec->http_version, scratch) == -1 ||
+	    cJSON_AddNumberToObject(obj, "size", (double)rec->size) == NULL ||
+	    add_cstring(obj, "content_type", rec->content_type, scratch) == -1 ||
+	    add_cstring(obj, "ip", rec->ip, scratch) == -1 ||
+	    cJSON_AddNumberToObject(obj, "attempts",
+	    (double)rec->attempts) == NULL ||
+	    add_times(obj, rec) == -1 ||
+	    add_error(obj, rec, scratch) == -1)
+		return -1;
+	return 0;
+}
+
+int
+output_record(struct buf *out, const struct record *rec)
+{
+	cJSON		*obj;
+	char		*text = NULL;
+	struct buf	 scratch;
+	int		 rc = -1;
+
+	/* An escaped string is at most 6 bytes per input byte, plus quotes. */
+	buf_init(&scratch, rec->url_len * 6 + 65536);
+	if ((obj = cJSON_CreateObject()) == NULL)
+		goto out;
+	if (build(obj, rec, &scratch) == -1)
+		goto out;
+	if ((text = cJSON_PrintUnformatted(obj)) == NULL)
+		goto out;
+	{
+		size_t	 before = out->len;
+
+		if (buf_puts(out, text) == -1)
+			goto out;
+		if (buf_putc(out, '\n') == -1) {
+			/* Take the half-added record back: lines stay whole. */
+			out->len = before;
+			out->data[before] = '\0';
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	cJSON_free(text);
+	cJSON_Delete(obj);
+	buf_free(&scratch);
+	return rc;
+}

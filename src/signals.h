@@ -1,0 +1,31 @@
+/*
+ * signals: SIGINT and SIGTERM as asyncio-style loop events, and the hard
+ * exit on a second signal.
+ *
+ * The first SIGINT or SIGTERM is delivered through the loop (libevent's
+ * evsignal), so the run can cancel its tasks and write their records in
+ * order. From then on a second one exits at once with 128 + its number,
+ * except while a write of whole records is under way: then it exits as
+ * soon as that write ends, so no line is ever cut.
+ */
+#ifndef AFETCH_SIGNALS_H
+#define AFETCH_SIGNALS_H
+
+struct loop;
+struct signals;
+
+/*
+ * Ignores SIGPIPE (a closed reader shows up as EPIPE instead) and watches
+ * SIGINT and SIGTERM. on_signal(signo, arg) runs once, from the loop, for
+ * the first of them. Returns NULL when out of memory.
+ */
+struct signals *signals_new(struct loop *loop,
+	    void (*on_signal)(int signo, void *arg), void *arg);
+
+/* Stops watching; the default dispositions come back. */
+void	signals_free(struct signals *sig);
+
+/* Brackets a write of whole records: 1 before it starts, 0 after. */
+void	signals_writing(int on);
+
+#endif

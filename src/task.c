@@ -1,0 +1,84 @@
+#include <stdlib.h>
+
+#include "future.h"
+#include "task.h"
+
+struct task {
+	struct future		*future;
+	const struct task_ops	*ops;
+	void			*data;
+};
+
+struct task *
+task_new(struct loop *loop, const struct task_ops *ops, void *data)
+{
+	struct task	*task;
+
+	if ((task = calloc(1, sizeof(*task))) == NULL)
+		return NULL;
+	if ((task->future = future_new(loop)) == NULL) {
+		free(task);
+		return NULL;
+	}
+	task->ops = ops;
+	task->data = data;
+	return task;
+}
+
+void
+task_free(struct task *task)
+{
+	if (task == NULL)
+		return;
+	if (task->ops->free != NULL)
+		task->ops->free(task->data);
+	future_unref(task->future);
+	free(task);
+}
+
+struct future *
+task_future(struct task *task)
+{
+	return task->future;
+}
+
+void *
+task_data(struct task *task)
+{
+	return task->data;
+}
+
+int
+task_start(struct task *task)
+{
+	if (future_set_running(task->future) == -1)
+		return -1;
+	return task->ops->start(task, task->data);
+}
+
+int
+task_cancel(struct task *task, const char *reason)
+{
+	switch (future_state(task->future)) {
+	case FUTURE_PENDING:
+		future_cancel(task->future, reason);
+		return 1;
+	case FUTURE_RUNNING:
+		task->ops->cancel(task, task->data, reason);
+		return future_finished(task->future);
+	default:
+		return 0;
+	}
+}
+
+void
+task_done(struct task *task)
+{
+	future_set_done(task->future);
+}
+
+void
+task_cancelled(struct task *task, const char *reason)
+{
+	future_cancel(task->future, reason);
+}

@@ -1,0 +1,39 @@
+/*
+ * url: turns a line as read into a URL afetch may request.
+ *
+ * A line without a "name://" scheme prefix is taken as http://. Only http
+ * and https are ever requested; anything else is refused before libcurl
+ * sees it.
+ */
+#ifndef AFETCH_URL_H
+#define AFETCH_URL_H
+
+#include <stddef.h>
+
+enum url_result {
+	URL_OK,
+	URL_INVALID,		/* not a URL: bad syntax, NUL byte, no host ... */
+	URL_UNSUPPORTED_SCHEME	/* a scheme other than http or https */
+};
+
+/*
+ * Normalises the len bytes at line. On URL_OK, *out is a new NUL-terminated
+ * URL (with the default scheme added when missing, otherwise the line as
+ * written) that the caller frees, and *host, when host is not NULL, a new
+ * lower-cased host name without port or brackets, also the caller's (as
+ * libcurl reads it: percent-decoded, numeric IPv4 forms made dotted-quad,
+ * no IPv6 zone id). On any other result *out and *host are NULL and *why,
+ * when why is not NULL, points to a static English sentence saying what is
+ * wrong. Running out of memory is reported as URL_INVALID with *why
+ * "out of memory".
+ */
+enum url_result url_normalise(const char *line, size_t len, char **out,
+	    char **host, const char **why);
+
+/*
+ * Returns 1 when the NUL-terminated URL's scheme is http or https
+ * (case-insensitive), else 0. Relative references (no scheme) return 0.
+ */
+int	url_scheme_allowed(const char *url);
+
+#endif

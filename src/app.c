@@ -360,6 +360,8 @@ setup(struct app *app)
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
 	writer_on_failure(app->writer, on_write_failure, app);
+	if (writer_watch_reader(app->writer) == -1)
+		return -1;
 	if (cfg->order == ORDER_INPUT)
 		app->gather = gather_new(cfg->window, emit_gathered, app);
 	else

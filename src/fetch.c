@@ -207,7 +207,13 @@ setup_easy(struct fetch *fetch, CURL *easy)
 	SET(CURLOPT_USERAGENT, o->user_agent);
 	/* "" asks for every encoding this libcurl can decode. */
 	SET(CURLOPT_ACCEPT_ENCODING, "");
-	SET(CURLOPT_PIPEWAIT, 1L);
+	/*
+	 * Waiting to multiplex pays only over TLS, where HTTP/2 is offered.
+	 * Over plain HTTP/1.1 it would hold every new transfer to a host
+	 * until the first response's headers arrived.
+	 */
+	SET(CURLOPT_PIPEWAIT, strncasecmp(fetch->url, "https:", 6) == 0 &&
+	    !o->http1_only ? 1L : 0L);
 	SET(CURLOPT_HTTP_VERSION, o->http1_only ? (long)CURL_HTTP_VERSION_1_1 :
 	    (long)CURL_HTTP_VERSION_2TLS);
 #undef SET
@@ -356,6 +362,10 @@ on_transfer_done(CURL *easy, CURLcode result, void *arg)
 			    "body larger than %lld bytes (--max-size)",
 			    fetch->ctx->opts.max_size);
 			message = text;
+		} else if (error == ERROR_TOO_LARGE &&
+		    result == CURLE_OUT_OF_MEMORY) {
+			message = "response headers larger than libcurl's "
+			    "limit (100 KiB)";
 		} else if (error == ERROR_UNSUPPORTED_SCHEME) {
 			message = "redirect to a scheme other than http or https";
 		}

@@ -14,8 +14,15 @@ struct soon {
 
 /*
  * The call_soon queue is a ring that doubles when full. The wake event is
- * made active whenever the queue goes from empty to non-empty, and its
- * callback runs exactly the entries present when it started.
+ * armed whenever the queue goes from empty to non-empty, and its callback
+ * runs exactly the entries present when it started.
+ *
+ * The wake event is a timer armed with a zero timeout, not made active
+ * with event_active(): libevent runs an event activated from inside a
+ * callback in the same pass over the active queue, so a callback that
+ * reschedules itself would keep the loop from ever polling I/O or timers
+ * again. A zero timer fires on the loop's next iteration instead, after
+ * I/O has been polled and expired timers have been queued.
  */
 struct loop {
 	struct event_base	*base;
@@ -34,6 +41,8 @@ struct loop_timer {
 
 static void run_soon(evutil_socket_t, short, void *);
 
+static const struct timeval next_turn = { 0, 0 };
+
 struct loop *
 loop_new(void)
 {
@@ -43,7 +52,7 @@ loop_new(void)
 		return NULL;
 	if ((loop->base = event_base_new()) == NULL)
 		goto fail;
-	if ((loop->wake = event_new(loop->base, -1, 0, run_soon, loop)) == NULL)
+	if ((loop->wake = evtimer_new(loop->base, run_soon, loop)) == NULL)
 		goto fail;
 	return loop;
 fail:
@@ -98,8 +107,10 @@ loop_call_soon(struct loop *loop, loop_fn fn, void *arg)
 	slot = &loop->ring[(loop->head + loop->count) % loop->cap];
 	slot->fn = fn;
 	slot->arg = arg;
-	if (loop->count++ == 0)
-		event_active(loop->wake, 0, 0);
+	if (loop->count++ == 0 && evtimer_add(loop->wake, &next_turn) == -1) {
+		loop->count--;
+		return -1;
+	}
 	return 0;
 }
 
@@ -119,8 +130,12 @@ run_soon(evutil_socket_t fd, short what, void *arg)
 		loop->count--;
 		entry.fn(entry.arg);
 	}
+	/*
+	 * Fails only if libevent cannot grow its timer heap; there is no one
+	 * to tell from here, and the next call_soon will not re-arm.
+	 */
 	if (loop->count > 0)
-		event_active(loop->wake, 0, 0);
+		(void)evtimer_add(loop->wake, &next_turn);
 }
 
 static void

@@ -103,6 +103,20 @@ build(cJSON *obj, const struct record *rec, struct buf *scratch)
 	return 0;
 }
 
+/* Returns the length of the record's longest string. */
+static size_t
+longest_string(const struct record *rec)
+{
+	const char	*strs[] = { rec->final_url, rec->content_type, rec->ip,
+			    rec->error_message };
+	size_t		 i, n, max = rec->url_len;
+
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (strs[i] != NULL && (n = strlen(strs[i])) > max)
+			max = n;
+	return max;
+}
+
 int
 output_record(struct buf *out, const struct record *rec)
 {
@@ -111,8 +125,12 @@ output_record(struct buf *out, const struct record *rec)
 	struct buf	 scratch;
 	int		 rc = -1;
 
-	/* An escaped string is at most 6 bytes per input byte, plus quotes. */
-	buf_init(&scratch, rec->url_len * 6 + 65536);
+	/*
+	 * An escaped string is at most 6 bytes per input byte, plus quotes.
+	 * Any string may be the longest: a redirect's Location can make
+	 * final_url far longer than the URL read.
+	 */
+	buf_init(&scratch, longest_string(rec) * 6 + 65536);
 	if ((obj = cJSON_CreateObject()) == NULL)
 		goto out;
 	if (build(obj, rec, &scratch) == -1)

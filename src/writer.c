@@ -1,8 +1,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <event2/event.h>
 
 #include "loop.h"
 #include "signals.h"
@@ -21,6 +25,7 @@ struct writer {
 	int		 error;
 	void		(*on_failure)(void *);
 	void		*failure_arg;
+	struct event	*reader_watch;
 };
 
 struct writer *
@@ -41,6 +46,8 @@ writer_free(struct writer *w)
 {
 	if (w == NULL)
 		return;
+	if (w->reader_watch != NULL)
+		event_free(w->reader_watch);
 	buf_free(&w->buf);
 	free(w);
 }
@@ -62,6 +69,49 @@ writer_on_failure(struct writer *w, void (*fn)(void *), void *arg)
 {
 	w->on_failure = fn;
 	w->failure_arg = arg;
+}
+
+static void
+fail(struct writer *w, int err)
+{
+	w->error = err;
+	if (w->reader_watch != NULL)
+		event_del(w->reader_watch);
+	/* Reported on a later turn: the caller may be mid-record. */
+	if (w->on_failure != NULL &&
+	    loop_call_soon(w->loop, w->on_failure, w->failure_arg) == -1)
+		w->on_failure(w->failure_arg);
+}
+
+/*
+ * The write end of a pipe never becomes readable; epoll reports an error
+ * on it once the reader has closed, which libevent delivers as EV_READ.
+ * poll() then confirms it.
+ */
+static void
+on_reader_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct writer	*w = arg;
+	struct pollfd	 pfd = { .fd = fd, .events = 0 };
+
+	(void)what;
+	if (w->error == 0 && poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLERR | POLLHUP)))
+		fail(w, EPIPE);
+}
+
+int
+writer_watch_reader(struct writer *w)
+{
+	struct stat	st;
+
+	if (fstat(w->fd, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return 0;
+	w->reader_watch = event_new(loop_base(w->loop), w->fd,
+	    EV_READ | EV_PERSIST, on_reader_event, w);
+	if (w->reader_watch == NULL || event_add(w->reader_watch, NULL) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -92,10 +142,7 @@ writer_flush(struct writer *w)
 	signals_writing(0);
 	buf_clear(&w->buf);
 	if (w->error != 0) {
-		/* Reported on a later turn: the caller may be mid-record. */
-		if (w->on_failure != NULL &&
-		    loop_call_soon(w->loop, w->on_failure, w->failure_arg) == -1)
-			w->on_failure(w->failure_arg);
+		fail(w, w->error);
 		return -1;
 	}
 	return 0;

@@ -47,4 +47,11 @@ int	writer_errno(const struct writer *w);
  */
 void	writer_on_failure(struct writer *w, void (*fn)(void *), void *arg);
 
+/*
+ * When the descriptor is a pipe, notices its reader going away even while
+ * nothing is being written, so `afetch | head -1` ends at once rather than
+ * at the next record. Returns 0, or -1 when out of memory.
+ */
+int	writer_watch_reader(struct writer *w);
+
 #endif

@@ -1,0 +1,526 @@
+/* Unit tests for output (and record): every field of a JSON line. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "harness.h"
+#include "jsonstr.h"
+#include "output.h"
+#include "record.h"
+
+HARNESS_MAIN;
+
+#define FFFD	"\xef\xbf\xbd"
+
+/* The top-level keys, in the order output writes them. */
+static const char *const keys[] = {
+	"index", "url", "state", "status", "final_url", "redirects",
+	"http_version", "size", "content_type", "ip", "attempts", "time",
+	"error"
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static const char *const time_keys[] = {
+	"queue", "dns", "connect", "tls", "ttfb", "total"
+};
+
+/* Copies n bytes into a new NUL-terminated string, as the fetch would. */
+static char *
+dup_n(const char *s, size_t n)
+{
+	char	*p = malloc(n + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/*
+ * Writes rec, checks the line's shape (one '\n', at the end, valid UTF-8,
+ * valid JSON with exactly the contract's keys) and returns it parsed, or
+ * NULL. The raw line is copied to raw (tests only, may be NULL).
+ */
+static cJSON *
+write_and_parse(const struct record *rec, char *raw, size_t rawsize)
+{
+	struct buf	 out;
+	const char	*line, *end = NULL;
+	cJSON		*root, *item;
+	size_t		 i;
+
+	buf_init(&out, 1 << 22);
+	CHECK_INT(output_record(&out, rec), 0);
+	line = buf_cstr(&out);
+	if (line == NULL || out.len == 0) {
+		CHECK(0);
+		buf_free(&out);
+		return NULL;
+	}
+	/* Exactly one newline, the last byte. */
+	CHECK(line[out.len - 1] == '\n');
+	CHECK(memchr(line, '\n', out.len - 1) == NULL);
+	CHECK(memchr(line, '\0', out.len) == NULL);
+	CHECK(jsonstr_valid_utf8(line, out.len));
+	if (raw != NULL) {
+		size_t n = out.len < rawsize ? out.len : rawsize - 1;
+
+		memcpy(raw, line, n);
+		raw[n] = '\0';
+	}
+	/*
+	 * The length counts the terminating NUL: cJSON's "null terminated"
+	 * check wants to find it inside the buffer after the trailing '\n'.
+	 */
+	root = cJSON_ParseWithLengthOpts(line, out.len + 1, &end, 1);
+	CHECK(root != NULL);
+	CHECK(end == line + out.len);
+	buf_free(&out);
+	if (root == NULL)
+		return NULL;
+	CHECK(cJSON_IsObject(root));
+	CHECK_INT(cJSON_GetArraySize(root), NKEYS);
+	for (i = 0, item = root->child; i < NKEYS && item != NULL;
+	    i++, item = item->next)
+		CHECK_STR(item->string, keys[i]);
+	return root;
+}
+
+static const cJSON *
+get(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* Checks obj[key] is a number equal to want (to 1e-9). */
+#define CHECK_NUM(obj, key, want)                                            \
+	do {                                                                 \
+		const cJSON *n_ = get(obj, key);                             \
+		int ok_ = cJSON_IsNumber(n_) &&                              \
+		    fabs(n_->valuedouble - (double)(want)) <= 1e-9;          \
+		CHECK(ok_);                                                  \
+		if (!ok_)                                                    \
+			fprintf(stderr, "  %s is %.9g, want %.9g\n", key,    \
+			    cJSON_IsNumber(n_) ? n_->valuedouble : -1.0,     \
+			    (double)(want));                                 \
+	} while (0)
+
+#define CHECK_JSTR(obj, key, want)                                           \
+	do {                                                                 \
+		const cJSON *s_ = get(obj, key);                             \
+		CHECK(cJSON_IsString(s_));                                   \
+		CHECK_STR(cJSON_IsString(s_) ? s_->valuestring : NULL, want);\
+	} while (0)
+
+#define CHECK_NULL(obj, key)	CHECK(cJSON_IsNull(get(obj, key)))
+
+static void
+test_names(void)
+{
+	CHECK_STR(record_state_name(RECORD_DONE), "done");
+	CHECK_STR(record_state_name(RECORD_ERROR), "error");
+	CHECK_STR(record_state_name(RECORD_CANCELLED), "cancelled");
+	CHECK_STR(record_time_name(TIME_QUEUE), "queue");
+	CHECK_STR(record_time_name(TIME_TOTAL), "total");
+}
+
+static void
+test_init(void)
+{
+	struct record	rec;
+	int		i;
+
+	memset(&rec, 0x5a, sizeof(rec));
+	record_init(&rec);
+	CHECK(rec.url == NULL);
+	CHECK(rec.final_url == NULL);
+	CHECK(rec.error_message == NULL);
+	CHECK_INT(rec.status, 0);
+	CHECK_INT(rec.error, ERROR_NONE);
+	for (i = 0; i < TIME_COUNT; i++)
+		CHECK(rec.time[i] < 0);
+}
+
+static void
+test_full_record(void)
+{
+	struct record	 rec;
+	cJSON		*root;
+	const cJSON	*time, *item;
+	size_t		 i;
+
+	record_init(&rec);
+	rec.index = 42;
+	rec.url = strdup("https://example.com/a");
+	rec.url_len = strlen(rec.url);
+	rec.state = RECORD_DONE;
+	rec.status = 200;
+	rec.final_url = strdup("https://example.com/b");
+	rec.redirects = 1;
+	rec.http_version = "1.1";
+	rec.size = 12345;
+	rec.content_type = strdup("text/html; charset=utf-8");
+	rec.ip = strdup("127.0.0.1");
+	rec.attempts = 2;
+	rec.time[TIME_QUEUE] = 0.5;
+	rec.time[TIME_DNS] = 0.001;
+	rec.time[TIME_CONNECT] = 0;
+	rec.time[TIME_TLS] = -1;
+	rec.time[TIME_TTFB] = 0.1234567;
+	rec.time[TIME_TOTAL] = 1.25;
+
+	root = write_and_parse(&rec, NULL, 0);
+	if (root == NULL) {
+		record_clear(&rec);
+		return;
+	}
+	CHECK_NUM(root, "index", 42);
+	CHECK_JSTR(root, "url", "https://example.com/a");
+	CHECK_JSTR(root, "state", "done");
+	CHECK_NUM(root, "status", 200);
+	CHECK_JSTR(root, "final_url", "https://example.com/b");
+	CHECK_NUM(root, "redirects", 1);
+	CHECK_JSTR(root, "http_version", "1.1");
+	CHECK_NUM(root, "size", 12345);
+	CHECK_JSTR(root, "content_type", "text/html; charset=utf-8");
+	CHECK_JSTR(root, "ip", "127.0.0.1");
+	CHECK_NUM(root, "attempts", 2);
+	CHECK_NULL(root, "error");
+
+	time = get(root, "time");
+	CHECK(cJSON_IsObject(time));
+	CHECK_INT(cJSON_GetArraySize(time), 6);
+	for (i = 0, item = time != NULL ? time->child : NULL; i < 6 &&
+	    item != NULL; i++, item = item->next)
+		CHECK_STR(item->string, time_keys[i]);
+	CHECK_NUM(time, "queue", 0.5);
+	CHECK_NUM(time, "dns", 0.001);
+	/* Zero was measured: a number, not null. */
+	CHECK_NUM(time, "connect", 0);
+	CHECK_NULL(time, "tls");
+	/* Rounded to the microsecond. */
+	CHECK_NUM(time, "ttfb", 0.123457);
+	CHECK_NUM(time, "total", 1.25);
+	cJSON_Delete(root);
+
+	record_clear(&rec);
+	CHECK(rec.url == NULL);
+	CHECK(rec.content_type == NULL);
+}
+
+/* Integers print as integers, large ones too. */
+static void
+test_integers(void)
+{
+	struct record	 rec;
+	char		 raw[4096];
+	cJSON		*root;
+
+	record_init(&rec);
+	rec.index = 3000000000u;
+	rec.url = strdup("http://x/");
+	rec.url_len = strlen(rec.url);
+	rec.status = 404;
+	rec.size = 5000000000LL;
+	rec.redirects = 0;
+	rec.attempts = 0;
+	root = write_and_parse(&rec, raw, sizeof(raw));
+	CHECK(strstr(raw, "\"index\":3000000000,") != NULL);
+	CHECK(strstr(raw, "\"size\":5000000000,") != NULL);
+	CHECK(strstr(raw, "\"status\":404,") != NULL);
+	CHECK(strstr(raw, "\"redirects\":0,") != NULL);
+	CHECK(strstr(raw, "\"attempts\":0,") != NULL);
+	if (root != NULL) {
+		CHECK_NUM(root, "index", 3000000000.0);
+		CHECK_NUM(root, "size", 5000000000.0);
+	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+static void
+test_error_record(void)
+{
+	struct record	 rec;
+	cJSON		*root;
+	const cJSON	*err, *time;
+	int		 i;
+
+	record_init(&rec);
+	rec.index = 7;
+	rec.url = strdup("http://nowhere.invalid/");
+	rec.url_len = strlen(rec.url);
+	CHECK_INT(record_set_error(&rec, RECORD_ERROR, ERROR_DNS,
+	    "Could not resolve host: nowhere.invalid"), 0);
+	rec.attempts = 1;
+	root = write_and_parse(&rec, NULL, 0);
+	if (root == NULL) {
+		record_clear(&rec);
+		return;
+	}
+	CHECK_JSTR(root, "state", "error");
+	/* No response: status and the response's strings are null. */
+	CHECK_NULL(root, "status");
+	CHECK_NULL(root, "final_url");
+	CHECK_NULL(root, "http_version");
+	CHECK_NULL(root, "content_type");
+	CHECK_NULL(root, "ip");
+	CHECK_NUM(root, "size", 0);
+	CHECK_NUM(root, "redirects", 0);
+	time = get(root, "time");
+	CHECK_INT(cJSON_GetArraySize(time), 6);
+	for (i = 0; i < 6; i++)
+		CHECK_NULL(time, time_keys[i]);
+	err = get(root, "error");
+	CHECK(cJSON_IsObject(err));
+	CHECK_INT(cJSON_GetArraySize(err), 2);
+	CHECK_JSTR(err, "code", "dns");
+	CHECK_JSTR(err, "message", "Could not resolve host: nowhere.invalid");
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+static void
+test_cancelled_record(void)
+{
+	struct record	 rec;
+	cJSON		*root;
+	const cJSON	*err;
+
+	record_init(&rec);
+	rec.url = strdup("http://slow/");
+	rec.url_len = strlen(rec.url);
+	record_set_error(&rec, RECORD_CANCELLED, ERROR_CANCELLED, "deadline");
+	/* A second call replaces the first message (no leak either). */
+	record_set_error(&rec, RECORD_CANCELLED, ERROR_CANCELLED, "signal");
+	root = write_and_parse(&rec, NULL, 0);
+	if (root != NULL) {
+		CHECK_JSTR(root, "state", "cancelled");
+		CHECK_NUM(root, "attempts", 0);
+		err = get(root, "error");
+		CHECK_JSTR(err, "code", "cancelled");
+		CHECK_JSTR(err, "message", "signal");
+	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+/* An error without a message still says something. */
+static void
+test_error_without_message(void)
+{
+	struct record	 rec;
+	cJSON		*root;
+
+	record_init(&rec);
+	rec.state = RECORD_ERROR;
+	rec.error = ERROR_TIMEOUT;
+	root = write_and_parse(&rec, NULL, 0);
+	if (root != NULL) {
+		/* A NULL url is null, not a crash. */
+		CHECK_NULL(root, "url");
+		CHECK_JSTR(get(root, "error"), "code", "timeout");
+		CHECK_JSTR(get(root, "error"), "message", "out of memory");
+	}
+	cJSON_Delete(root);
+}
+
+static void
+test_url_with_nul(void)
+{
+	static const char	 url[] = "http://a.example/x\0y?z=1";
+	struct record		 rec;
+	char			 raw[4096];
+	cJSON			*root;
+	const cJSON		*u;
+
+	record_init(&rec);
+	rec.url_len = sizeof(url) - 1;
+	rec.url = dup_n(url, rec.url_len);
+	root = write_and_parse(&rec, raw, sizeof(raw));
+	CHECK(strstr(raw,
+	    "\"url\":\"http://a.example/x\\u0000y?z=1\"") != NULL);
+	u = root != NULL ? get(root, "url") : NULL;
+	CHECK(cJSON_IsString(u));
+	/* cJSON keeps the NUL; everything after it is there too. */
+	if (cJSON_IsString(u))
+		CHECK(memcmp(u->valuestring, url, sizeof(url)) == 0);
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+static void
+test_invalid_utf8(void)
+{
+	static const char	 url[] = "http://a/\xff\xfe" "ok";
+	struct record		 rec;
+	cJSON			*root;
+
+	record_init(&rec);
+	rec.url_len = sizeof(url) - 1;
+	rec.url = dup_n(url, rec.url_len);
+	rec.status = 200;
+	rec.content_type = strdup("text/plain; x=\xc3");
+	rec.final_url = strdup("http://a/\xed\xa0\x80");	/* a surrogate */
+	record_set_error(&rec, RECORD_ERROR, ERROR_PROTOCOL,
+	    "bad \x80 byte and \xc0\xaf overlong");
+	root = write_and_parse(&rec, NULL, 0);
+	if (root != NULL) {
+		CHECK_JSTR(root, "url", "http://a/" FFFD FFFD "ok");
+		CHECK_JSTR(root, "content_type", "text/plain; x=" FFFD);
+		CHECK_JSTR(root, "final_url", "http://a/" FFFD FFFD FFFD);
+		CHECK_JSTR(get(root, "error"), "message",
+		    "bad " FFFD " byte and " FFFD FFFD " overlong");
+	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+/* Valid UTF-8 and escapes come through unchanged. */
+static void
+test_escapes(void)
+{
+	struct record	 rec;
+	cJSON		*root;
+
+	record_init(&rec);
+	rec.url = strdup("http://h/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\\");
+	rec.url_len = strlen(rec.url);
+	record_set_error(&rec, RECORD_ERROR, ERROR_RESET,
+	    "line one\nline two\r\n\ttab");
+	root = write_and_parse(&rec, NULL, 0);
+	if (root != NULL) {
+		CHECK_JSTR(root, "url",
+		    "http://h/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\\");
+		CHECK_JSTR(get(root, "error"), "message",
+		    "line one\nline two\r\n\ttab");
+	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+/* Records append: two calls, two whole lines. */
+static void
+test_appends(void)
+{
+	struct record	 rec;
+	struct buf	 out;
+	const char	*s, *nl;
+
+	record_init(&rec);
+	rec.url = strdup("http://x/");
+	rec.url_len = strlen(rec.url);
+	buf_init(&out, 1 << 16);
+	rec.index = 0;
+	CHECK_INT(output_record(&out, &rec), 0);
+	rec.index = 1;
+	CHECK_INT(output_record(&out, &rec), 0);
+	s = buf_cstr(&out);
+	CHECK(s != NULL && strncmp(s, "{\"index\":0,", 11) == 0);
+	nl = s != NULL ? strchr(s, '\n') : NULL;
+	CHECK(nl != NULL && strncmp(nl + 1, "{\"index\":1,", 11) == 0);
+	CHECK(nl != NULL && strchr(nl + 1, '\n') == s + out.len - 1);
+	buf_free(&out);
+	record_clear(&rec);
+}
+
+/* Past the buffer's limit: -1, and what was there is left whole. */
+static void
+test_limit(void)
+{
+	struct record	 rec;
+	struct buf	 out;
+	size_t		 n;
+
+	record_init(&rec);
+	rec.url = strdup("http://x/");
+	rec.url_len = strlen(rec.url);
+
+	buf_init(&out, 1 << 16);
+	CHECK_INT(output_record(&out, &rec), 0);
+	n = out.len;		/* the line and its '\n' */
+	buf_free(&out);
+
+	buf_init(&out, 10);
+	CHECK_INT(output_record(&out, &rec), -1);
+	CHECK_INT(out.len, 0);
+	buf_free(&out);
+
+	/* Room for the text but not its '\n': taken back, not half-written. */
+	buf_init(&out, 2 + n - 1);
+	CHECK_INT(buf_puts(&out, "x\n"), 0);
+	CHECK_INT(output_record(&out, &rec), -1);
+	CHECK_INT(out.len, 2);
+	CHECK_STR(buf_cstr(&out), "x\n");
+	buf_free(&out);
+
+	/* Exactly enough room. */
+	buf_init(&out, 2 + n);
+	CHECK_INT(buf_puts(&out, "x\n"), 0);
+	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(out.len, 2 + n);
+	buf_free(&out);
+	record_clear(&rec);
+}
+
+/*
+ * Strings other than the URL may be long too: a redirect's Location can
+ * make final_url far longer than the URL read.
+ */
+static void
+test_long_strings(void)
+{
+	enum { LONG = 70000 };
+	struct record	 rec;
+	cJSON		*root;
+	char		*ct;
+
+	record_init(&rec);
+	rec.url = strdup("http://x/");
+	rec.url_len = strlen(rec.url);
+	rec.status = 200;
+	rec.final_url = malloc(LONG + 1);
+	memset(rec.final_url, 'a', LONG);
+	memcpy(rec.final_url, "http://x/", 9);
+	rec.final_url[LONG] = '\0';
+	/* Control bytes escape to six bytes each. */
+	ct = malloc(LONG + 1);
+	memset(ct, '\x01', LONG);
+	ct[LONG] = '\0';
+	rec.content_type = ct;
+	root = write_and_parse(&rec, NULL, 0);
+	if (root != NULL) {
+		const cJSON *f = get(root, "final_url");
+		const cJSON *c = get(root, "content_type");
+
+		CHECK(cJSON_IsString(f) && strlen(f->valuestring) == LONG);
+		CHECK(cJSON_IsString(c) && strlen(c->valuestring) == LONG);
+	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+int
+main(void)
+{
+	RUN(test_names);
+	RUN(test_init);
+	RUN(test_full_record);
+	RUN(test_integers);
+	RUN(test_error_record);
+	RUN(test_cancelled_record);
+	RUN(test_error_without_message);
+	RUN(test_url_with_nul);
+	RUN(test_invalid_utf8);
+	RUN(test_escapes);
+	RUN(test_appends);
+	RUN(test_limit);
+	RUN(test_long_strings);
+	return harness_result();
+}

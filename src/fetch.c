@@ -33,6 +33,7 @@ struct fetch {
 	char			*url;		/* normalised; NULL if refused */
 	char			*host;
 	double			 read_at;
+	double			 started_at;	/* of the current attempt */
 	CURL			*easy;		/* while running */
 	int			 flags;		/* ERRMAP_* seen so far */
 	long long		 body_bytes;
@@ -387,7 +388,10 @@ fetch_start(struct task *task, void *data)
 		task_done(fetch->task);
 		return 0;
 	}
-	fetch->rec.time[TIME_QUEUE] = loop_now() - fetch->read_at;
+	fetch->started_at = loop_now();
+	if (fetch->rec.attempts == 0)
+		fetch->rec.time[TIME_QUEUE] = fetch->started_at -
+		    fetch->read_at;
 	fetch->rec.attempts++;
 	if ((easy = easy_get(fetch->ctx)) == NULL) {
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_CONNECT,
@@ -416,6 +420,11 @@ fetch_cancel(struct task *task, void *data, const char *reason)
 
 	if (fetch->easy != NULL) {
 		collect_info(fetch, 0);
+		/*
+		 * libcurl updates its total only as the transfer progresses;
+		 * a stalled one is cancelled at our clock, not its.
+		 */
+		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		release_easy(fetch);
 	}
 	record_set_error(&fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED,

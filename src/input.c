@@ -114,7 +114,9 @@ input_free(struct input *in)
 /*
  * An argument is a whole line, so it is trimmed and cut here and returned
  * in place. It is one line even when it holds a '\n': that byte is neither
- * a line end nor trimmed, and the URL check rejects it later.
+ * a line end nor trimmed, and the URL check rejects it later. Arguments are
+ * never skipped: each one is a URL read and gets its record, so an empty
+ * or '#' argument is an invalid URL rather than a comment.
  */
 static enum input_status
 args_next(struct input *in, const char **line, size_t *len, int *truncated)
@@ -131,8 +133,6 @@ args_next(struct input *in, const char **line, size_t *len, int *truncated)
 		}
 		while (n > 0 && is_blank((unsigned char)s[n - 1]))
 			n--;
-		if (n == 0 || *s == '#')
-			continue;
 		*truncated = n > INPUT_MAX_LINE;
 		*line = s;
 		*len = *truncated ? INPUT_MAX_LINE : n;

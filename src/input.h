@@ -38,8 +38,9 @@ struct input *input_from_fd(int fd);
 
 /*
  * Returns a reader over argc strings (each one line, even one holding a
- * '\n'; the same trimming and skipping rules apply), or NULL when memory
- * runs out. The strings must outlive the reader. Its input_next() never
+ * '\n'; trimmed like lines, but never skipped: every argument is a URL
+ * read, so an empty or '#' one comes back too), or NULL when memory runs
+ * out. The strings must outlive the reader. Its input_next() never
  * returns INPUT_AGAIN nor INPUT_ERROR.
  */
 struct input *input_from_args(int argc, char *const argv[]);

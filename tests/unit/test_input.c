@@ -406,9 +406,18 @@ test_args(void)
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
 	CHECK(len == 9 && memcmp(line, "http://a/", 9) == 0);
 	CHECK_INT(trunc, 0);
+	/* Arguments are never skipped: empty and '#' ones come back. */
+	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
+	CHECK_INT(len, 0);
+	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
+	CHECK(len == 3 && memcmp(line, "# c", 3) == 0);
+	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
+	CHECK_INT(len, 0);
 	/* An argument holding '\n' is one line, kept as it is. */
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
 	CHECK(len == 3 && memcmp(line, "b\nc", 3) == 0);
+	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
+	CHECK(len == 2 && memcmp(line, "#x", 2) == 0);
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
 	CHECK(len == 11 && memcmp(line, "example.com", 11) == 0);
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_EOF);

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "as_completed.h"
+#include "buf.h"
 #include "fetch.h"
 #include "future.h"
 #include "gather.h"
@@ -51,6 +52,7 @@ struct app {
 	int			 exit_signal;	/* 0, or 128 + signo */
 	int			 pipe_closed;
 	int			 pumping;
+	struct buf		 data;		/* the request body of -d */
 };
 
 static void	pump(struct app *);
@@ -335,6 +337,40 @@ open_input(struct app *app)
 	return 0;
 }
 
+/* The largest request body -d @FILE sends. */
+#define DATA_LIMIT (1024LL * 1024 * 1024)
+
+/* Loads -d: the text itself, or with a leading '@' the named file's bytes. */
+static int
+load_data(struct app *app)
+{
+	const char	*data = app->cfg->data;
+	char		 chunk[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	buf_init(&app->data, DATA_LIMIT);
+	if (data == NULL)
+		return 0;
+	if (data[0] != '@')
+		return buf_puts(&app->data, data);
+	if ((fd = open(data + 1, O_RDONLY | O_CLOEXEC)) == -1) {
+		msgs_warnc(errno, "%s", data + 1);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || buf_append(&app->data, chunk, (size_t)n) == -1) {
+			msgs_warnc(n == -1 ? errno : EFBIG, "%s", data + 1);
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 static int
 setup(struct app *app)
 {
@@ -353,6 +389,24 @@ setup(struct app *app)
 	fo.max_size = cfg->max_size;
 	fo.http1_only = cfg->http1_only;
 	fo.pool_size = app->jobs;
+	fo.method = cfg->method;
+	fo.headers = cfg->headers;
+	fo.nheaders = cfg->nheaders;
+	if (load_data(app) == -1)
+		return -1;
+	fo.data = app->data.data;
+	fo.data_len = app->data.len;
+	if (cfg->data != NULL && fo.data == NULL)
+		fo.data = "";
+	fo.insecure = cfg->insecure;
+	fo.cacert = cfg->cacert;
+	fo.proxy = cfg->proxy;
+	fo.want_headers = cfg->want_headers;
+	fo.want_body = cfg->want_body;
+	fo.output_dir = cfg->output_dir;
+	fo.retries = cfg->retries;
+	fo.retry_delay = cfg->retry_delay;
+	fo.retry_max_delay = cfg->retry_max_delay;
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
 	    (app->sched = sched_new(app->jobs, (void (*)(void *))pump,
 	    app)) == NULL ||
@@ -393,6 +447,7 @@ teardown(struct app *app)
 	/* libcurl's multi handle goes before the event base it uses. */
 	fetch_ctx_free(app->fetch);
 	loop_free(app->loop);
+	buf_free(&app->data);
 }
 
 int

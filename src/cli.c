@@ -35,6 +35,27 @@ enum opt_id {
 	OPT_MAX_SIZE,
 	OPT_HTTP11,
 	OPT_FAIL,
+	OPT_PER_HOST,
+	OPT_RATE,
+	OPT_HOST_RATE,
+	OPT_RETRIES,
+	OPT_RETRY_DELAY,
+	OPT_RETRY_MAX_DELAY,
+	OPT_CACERT,
+	OPT_PROXY,
+	OPT_HEADERS,
+	OPT_BODY,
+	OPT_RESUME,
+	OPT_SHARD,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_SUMMARY,
+	OPT_SUMMARY_JSON,
+	OPT_METHOD = 'X',
+	OPT_HEADER = 'H',
+	OPT_DATA = 'd',
+	OPT_INSECURE = 'k',
+	OPT_OUTPUT_DIR = 'o',
 };
 
 /* The one table of options: getopt_long's and --help's. */
@@ -63,6 +84,32 @@ static const struct option_spec {
 	{ "user-agent", OPT_AGENT, "AGENT", "User-Agent (afetch/VERSION)" },
 	{ "http1.1", OPT_HTTP11, NULL, "use HTTP/1.1 only" },
 	{ "fail", OPT_FAIL, NULL, "exit 1 when a status is 400 or more" },
+	{ "per-host", OPT_PER_HOST, "N", "at most N transfers in flight per host" },
+	{ "rate", OPT_RATE, "R", "start at most R requests per second" },
+	{ "host-rate", OPT_HOST_RATE, "R",
+	    "start at most R requests per second per host" },
+	{ "retries", OPT_RETRIES, "N", "retry transient failures N times (0)" },
+	{ "retry-delay", OPT_RETRY_DELAY, "SECS",
+	    "first retry backoff, doubled each time (0.5)" },
+	{ "retry-max-delay", OPT_RETRY_MAX_DELAY, "SECS",
+	    "longest wait before a retry (30)" },
+	{ "request", OPT_METHOD, "METHOD", "request method (GET; POST with -d)" },
+	{ "header", OPT_HEADER, "'NAME: VALUE'", "add a request header" },
+	{ "data", OPT_DATA, "DATA|@FILE", "send DATA (or FILE's bytes) as body" },
+	{ "insecure", OPT_INSECURE, NULL, "do not verify TLS certificates" },
+	{ "cacert", OPT_CACERT, "FILE", "verify TLS peers with the CAs in FILE" },
+	{ "proxy", OPT_PROXY, "URL", "use this proxy" },
+	{ "headers", OPT_HEADERS, NULL, "add the response headers to records" },
+	{ "body", OPT_BODY, NULL, "add the response body to records" },
+	{ "output-dir", OPT_OUTPUT_DIR, "DIR", "save each body in a file in DIR" },
+	{ "resume", OPT_RESUME, "FILE",
+	    "skip URLs with a done record in FILE" },
+	{ "shard", OPT_SHARD, "K/N", "fetch only the hosts of shard K of N" },
+	{ "progress", OPT_PROGRESS, NULL, "show a progress line on stderr" },
+	{ "no-progress", OPT_NO_PROGRESS, NULL, "never show a progress line" },
+	{ "summary", OPT_SUMMARY, NULL, "print a summary on stderr at the end" },
+	{ "summary-json", OPT_SUMMARY_JSON, "FILE",
+	    "write the summary to FILE as JSON" },
 	{ "help", OPT_HELP, NULL, "print this help and exit" },
 	{ "version", OPT_VERSION, NULL, "print versions and exit" },
 };
@@ -101,6 +148,40 @@ version(void)
 	    cv->ssl_version ? cv->ssl_version : "");
 	printf("libevent %s\n", event_get_version());
 	printf("cJSON %s\n", cJSON_Version());
+}
+
+/* Parses a positive rate (per second). */
+static int
+parse_rate(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v <= 0 || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * A header is "Name: value" (value may be empty) or "Name;" for an empty
+ * one, as curl takes them; the name is a token and nothing may hold a
+ * line break, which would smuggle another header in.
+ */
+static int
+valid_header(const char *h)
+{
+	const char	*p;
+
+	for (p = h; *p != '\0' && *p != ':' && *p != ';'; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	if (p == h || *p == '\0')
+		return 0;
+	return strpbrk(h, "\r\n") == NULL;
 }
 
 /* Parses a decimal number of seconds: finite, 0 or more. */
@@ -146,6 +227,17 @@ defaults(struct config *cfg)
 	cfg->max_redirects = 10;
 	cfg->user_agent = "afetch/" AFETCH_VERSION;
 	cfg->max_size = -1;
+	cfg->retry_delay = 0.5;
+	cfg->retry_max_delay = 30;
+	cfg->progress = -1;
+}
+
+void
+config_free(struct config *cfg)
+{
+	free(cfg->headers);
+	cfg->headers = NULL;
+	cfg->nheaders = 0;
 }
 
 /* Applies one option. Returns 0, or -1 after printing a usage error. */
@@ -215,6 +307,94 @@ apply(struct config *cfg, int id, const char *arg, const char *name)
 		break;
 	case OPT_FAIL:
 		cfg->fail = 1;
+		break;
+	case OPT_PER_HOST:
+		if (parse_count(arg, 1, MAX_JOBS, &n) == -1)
+			goto bad;
+		cfg->per_host = (size_t)n;
+		break;
+	case OPT_RATE:
+		if (parse_rate(arg, &cfg->rate) == -1)
+			goto bad;
+		break;
+	case OPT_HOST_RATE:
+		if (parse_rate(arg, &cfg->host_rate) == -1)
+			goto bad;
+		break;
+	case OPT_RETRIES:
+		if (parse_count(arg, 0, 1000, &n) == -1)
+			goto bad;
+		cfg->retries = (int)n;
+		break;
+	case OPT_RETRY_DELAY:
+		if (parse_seconds(arg, &cfg->retry_delay) == -1)
+			goto bad;
+		break;
+	case OPT_RETRY_MAX_DELAY:
+		if (parse_seconds(arg, &cfg->retry_max_delay) == -1)
+			goto bad;
+		break;
+	case OPT_METHOD:
+		if (*arg == '\0' || strpbrk(arg, " \t\r\n") != NULL)
+			goto bad;
+		cfg->method = arg;
+		break;
+	case OPT_HEADER: {
+		const char **grown;
+
+		if (!valid_header(arg))
+			goto bad;
+		grown = realloc(cfg->headers,
+		    (cfg->nheaders + 1) * sizeof(*cfg->headers));
+		if (grown == NULL) {
+			msgs_warnx("out of memory");
+			return -1;
+		}
+		cfg->headers = grown;
+		cfg->headers[cfg->nheaders++] = arg;
+		break;
+	}
+	case OPT_DATA:
+		cfg->data = arg;
+		break;
+	case OPT_INSECURE:
+		cfg->insecure = 1;
+		break;
+	case OPT_CACERT:
+		cfg->cacert = arg;
+		break;
+	case OPT_PROXY:
+		cfg->proxy = arg;
+		break;
+	case OPT_HEADERS:
+		cfg->want_headers = 1;
+		break;
+	case OPT_BODY:
+		cfg->want_body = 1;
+		break;
+	case OPT_OUTPUT_DIR:
+		if (*arg == '\0')
+			goto bad;
+		cfg->output_dir = arg;
+		break;
+	case OPT_RESUME:
+		cfg->resume_file = arg;
+		break;
+	case OPT_SHARD:
+		/* Checked with shard_parse() once the shard module lands. */
+		goto bad;
+		break;
+	case OPT_PROGRESS:
+		cfg->progress = 1;
+		break;
+	case OPT_NO_PROGRESS:
+		cfg->progress = 0;
+		break;
+	case OPT_SUMMARY:
+		cfg->summary = 1;
+		break;
+	case OPT_SUMMARY_JSON:
+		cfg->summary_json = arg;
 		break;
 	}
 	return 0;

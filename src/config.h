@@ -29,6 +29,43 @@ struct config {
 	long long	 max_size;	/* < 0: none */
 	int		 http1_only;
 	int		 fail;		/* --fail: status >= 400 fails the run */
+
+	/* Pacing (0: no limit). */
+	size_t		 per_host;
+	double		 rate;		/* requests per second, overall */
+	double		 host_rate;	/* requests per second, per host */
+
+	/* Retries. */
+	int		 retries;
+	double		 retry_delay;
+	double		 retry_max_delay;
+
+	/* Requests. */
+	const char	*method;	/* -X; NULL: GET, or POST with -d */
+	const char	**headers;	/* -H, in order; owned (config_free) */
+	size_t		 nheaders;
+	const char	*data;		/* -d as given: text, or @FILE */
+	int		 insecure;
+	const char	*cacert;
+	const char	*proxy;
+
+	/* Responses. */
+	int		 want_headers;
+	int		 want_body;
+	const char	*output_dir;
+
+	/* Resume and sharding. */
+	const char	*resume_file;
+	unsigned	 shard_k;
+	unsigned	 shard_n;	/* 0: no sharding */
+
+	/* Progress and summary. */
+	int		 progress;	/* -1: when stderr is a terminal */
+	int		 summary;
+	const char	*summary_json;
 };
+
+/* Frees what the config owns (not the strings, which point into argv). */
+void	config_free(struct config *cfg);
 
 #endif

@@ -27,6 +27,33 @@ struct fetch_options {
 	long long	 max_size;		/* body bytes; < 0: no limit */
 	int		 http1_only;
 	size_t		 pool_size;		/* idle easy handles kept */
+
+	/* Requests. */
+	const char	*method;		/* NULL: GET, or POST with data */
+	const char *const *headers;		/* "Name: value", as -H */
+	size_t		 nheaders;
+	const char	*data;			/* request body; NULL: none */
+	size_t		 data_len;
+	int		 insecure;
+	const char	*cacert;
+	const char	*proxy;
+
+	/* Responses. */
+	int		 want_headers;		/* record the headers */
+	int		 want_body;		/* record the body */
+	const char	*output_dir;		/* save bodies here; NULL: no */
+
+	/* Retries. */
+	int		 retries;
+	double		 retry_delay;
+	double		 retry_max_delay;
+	/*
+	 * Called when a host answers 429 or 503 with Retry-After: nothing new
+	 * should start to it before `until` (a loop_now() time). May be NULL.
+	 */
+	void		(*on_host_backoff)(const char *host, double until,
+			    void *arg);
+	void		*backoff_arg;
 };
 
 /*

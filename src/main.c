@@ -15,17 +15,21 @@ main(int argc, char *argv[])
 
 	switch (cli_parse(argc, argv, &cfg)) {
 	case CLI_EXIT:
+		config_free(&cfg);
 		return EXIT_ALL_DONE;
 	case CLI_USAGE:
+		config_free(&cfg);
 		return EXIT_USAGE;
 	case CLI_RUN:
 		break;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		msgs_warnx("libcurl failed to initialise");
+		config_free(&cfg);
 		return EXIT_SOME_FAILED;
 	}
 	status = app_run(&cfg);
 	curl_global_cleanup();
+	config_free(&cfg);
 	return status;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -20,11 +21,19 @@
 #include "loop.h"
 #include "msgs.h"
 #include "output.h"
+#include "progress.h"
 #include "record.h"
+#include "resume.h"
 #include "sched.h"
+#include "shard.h"
 #include "signals.h"
+#include "summary.h"
 #include "task.h"
+#include "url.h"
 #include "writer.h"
+
+/* Lines read in one go before the loop gets a turn. */
+#define PUMP_BATCH 4096
 
 /* Descriptors afetch needs beside its transfers: stdio, loop, slack. */
 #define FD_RESERVE 32
@@ -42,9 +51,17 @@ struct app {
 	int			 input_fd;	/* opened by us, or -1 */
 	struct event		*input_ev;
 	struct loop_timer	*deadline;
+	struct resume		*resume;	/* --resume; NULL: none */
+	struct progress		*progress;
+	struct summary		*summary;	/* NULL: not asked for */
 	size_t			 jobs;
-	size_t			 read;		/* URLs read so far */
+	size_t			 lines;		/* URL lines seen: next index */
+	size_t			 skipped;	/* by --resume or --shard */
+	size_t			 read;		/* URLs admitted as tasks */
 	size_t			 written;	/* records handed back */
+	size_t			 done;
+	size_t			 errors;
+	double			 started;
 	size_t			 successes;	/* 2xx, for --first */
 	int			 input_done;
 	int			 stopping;
@@ -52,10 +69,12 @@ struct app {
 	int			 exit_signal;	/* 0, or 128 + signo */
 	int			 pipe_closed;
 	int			 pumping;
+	int			 pump_scheduled;
 	struct buf		 data;		/* the request body of -d */
 };
 
 static void	pump(struct app *);
+static void	pump_later(void *);
 
 static size_t
 outstanding(const struct app *app)
@@ -98,6 +117,18 @@ stop(struct app *app, const char *reason)
 	check_finished(app);
 }
 
+static void
+show_progress(struct app *app)
+{
+	struct progress_counts	c;
+
+	c.done = app->done;
+	c.errors = app->errors;
+	c.in_flight = sched_running(app->sched);
+	c.skipped = app->skipped;
+	progress_update(app->progress, &c);
+}
+
 /* A finished task comes back from the collector: write its record. */
 static void
 emit(struct task *task, void *arg)
@@ -117,8 +148,15 @@ emit(struct task *task, void *arg)
 	if (rec->state == RECORD_DONE && rec->status >= 200 &&
 	    rec->status <= 299)
 		app->successes++;
+	if (rec->state == RECORD_DONE)
+		app->done++;
+	else
+		app->errors++;
+	if (app->summary != NULL)
+		summary_add(app->summary, rec);
 	task_free(task);
 	app->written++;
+	show_progress(app);
 	if (app->cfg->first > 0 &&
 	    app->successes >= (size_t)app->cfg->first)
 		stop(app, "first");
@@ -151,14 +189,48 @@ may_admit(const struct app *app)
 	return outstanding(app) < app->cfg->window;
 }
 
-/* Turns one line into a task and hands it to the scheduler. */
+/*
+ * Returns 1 when --shard puts the line on another machine. The key is the
+ * host, so a host stays on one shard; a line with no host is keyed by its
+ * own bytes, so it still lands on exactly one shard.
+ */
+static int
+other_shard(const struct app *app, const char *line, size_t len,
+    int truncated)
+{
+	char		*url = NULL, *host = NULL;
+	unsigned	 shard;
+
+	if (app->cfg->shard_n == 0)
+		return 0;
+	if (!truncated && url_normalise(line, len, &url, &host, NULL) ==
+	    URL_OK)
+		shard = shard_of(host, strlen(host), app->cfg->shard_n);
+	else
+		shard = shard_of(line, len, app->cfg->shard_n);
+	free(url);
+	free(host);
+	return shard != app->cfg->shard_k;
+}
+
+/*
+ * Turns one line into a task and hands it to the scheduler, unless
+ * --shard or --resume skip it; every line keeps its ordinal as index.
+ */
 static int
 admit(struct app *app, const char *line, size_t len, int truncated)
 {
 	struct task	*task;
 	int		 requestable, rc;
+	size_t		 index = app->lines++;
 
-	task = fetch_task_new(app->fetch, app->read, line, len, truncated,
+	if (other_shard(app, line, len, truncated) ||
+	    (app->resume != NULL && resume_done(app->resume, line, len) == 1)) {
+		app->skipped++;
+		show_progress(app);
+		return 0;
+	}
+	task = fetch_task_new(app->fetch, index, line, len, truncated,
 	    loop_now());
 	if (task == NULL)
 		return -1;
@@ -181,6 +253,7 @@ admit(struct app *app, const char *line, size_t len, int truncated)
 	app->read++;
 	if (!requestable)
 		task_start(task);
+	show_progress(app);
 	return 0;
 }
 
@@ -205,12 +278,23 @@ pump(struct app *app)
 {
 	const char	*line;
 	size_t		 len;
-	int		 truncated;
+	int		 truncated, batch = 0;
 
 	if (app->pumping)
 		return;
 	app->pumping = 1;
 	while (may_admit(app)) {
+		/*
+		 * A long run of lines that finish at once (skipped, invalid)
+		 * would keep the loop from signals and I/O: after a batch,
+		 * go on in a later turn.
+		 */
+		if (++batch > PUMP_BATCH) {
+			if (!app->pump_scheduled &&
+			    loop_call_soon(app->loop, pump_later, app) == 0)
+				app->pump_scheduled = 1;
+			break;
+		}
 		switch (input_next(app->input, &line, &len, &truncated)) {
 		case INPUT_LINE:
 			if (admit(app, line, len, truncated) == -1) {
@@ -241,6 +325,15 @@ pump(struct app *app)
 	}
 	app->pumping = 0;
 	check_finished(app);
+}
+
+static void
+pump_later(void *arg)
+{
+	struct app	*app = arg;
+
+	app->pump_scheduled = 0;
+	pump(app);
 }
 
 static void
@@ -371,6 +464,25 @@ load_data(struct app *app)
 	return 0;
 }
 
+/*
+ * After kill -9 the resume file may end in a cut-off line. When our stdout
+ * appends to that same file, end that line first, or the first new record
+ * would be glued to it and lost to the next --resume.
+ */
+static void
+end_cut_line(struct app *app)
+{
+	struct stat	out, res;
+
+	if (!resume_unterminated(app->resume) ||
+	    fstat(STDOUT_FILENO, &out) == -1 ||
+	    stat(app->cfg->resume_file, &res) == -1 ||
+	    out.st_dev != res.st_dev || out.st_ino != res.st_ino)
+		return;
+	if (buf_putc(writer_buf(app->writer), '\n') == 0)
+		writer_flush(app->writer);
+}
+
 static int
 setup(struct app *app)
 {
@@ -408,8 +520,9 @@ setup(struct app *app)
 	fo.retry_delay = cfg->retry_delay;
 	fo.retry_max_delay = cfg->retry_max_delay;
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
-	    (app->sched = sched_new(app->jobs, (void (*)(void *))pump,
-	    app)) == NULL ||
+	    (app->sched = sched_new(app->loop, &(struct sched_config){
+	    .jobs = app->jobs, .host_of = fetch_host,
+	    .on_slot = (void (*)(void *))pump, .arg = app })) == NULL ||
 	    (app->writer = writer_new(app->loop, STDOUT_FILENO)) == NULL ||
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
@@ -424,6 +537,27 @@ setup(struct app *app)
 		return -1;
 	if (open_input(app) == -1)
 		return -1;
+	if (cfg->resume_file != NULL) {
+		char err[512];
+
+		if ((app->resume = resume_load(cfg->resume_file, err,
+		    sizeof(err))) == NULL) {
+			msgs_warnx("%s", err);
+			errno = 0;
+			return -1;
+		}
+		end_cut_line(app);
+	}
+	app->progress = progress_new(app->loop, STDERR_FILENO,
+	    cfg->progress == -1 ? isatty(STDERR_FILENO) : cfg->progress);
+	if (app->progress == NULL)
+		return -1;
+	if (cfg->nurls > 0)
+		progress_set_total(app->progress, (size_t)cfg->nurls);
+	if ((cfg->summary || cfg->summary_json != NULL) &&
+	    (app->summary = summary_new()) == NULL)
+		return -1;
+	app->started = loop_now();
 	if (cfg->deadline > 0 && (app->deadline = loop_call_later(app->loop,
 	    cfg->deadline, on_deadline, app)) == NULL)
 		return -1;
@@ -434,6 +568,9 @@ static void
 teardown(struct app *app)
 {
 	loop_timer_cancel(app->deadline);
+	progress_free(app->progress);
+	resume_free(app->resume);
+	summary_free(app->summary);
 	if (app->input_ev != NULL)
 		event_free(app->input_ev);
 	input_free(app->input);
@@ -448,6 +585,25 @@ teardown(struct app *app)
 	fetch_ctx_free(app->fetch);
 	loop_free(app->loop);
 	buf_free(&app->data);
+}
+
+/* --summary on stderr and --summary-json to its file, at the very end. */
+static void
+report_summary(struct app *app)
+{
+	const struct config	*cfg = app->cfg;
+
+	if (app->summary == NULL)
+		return;
+	summary_set_elapsed(app->summary, loop_now() - app->started);
+	/* A closed pipe ends afetch quietly: nothing on stderr then. */
+	if (cfg->summary && app->exit_signal != EXIT_PIPE)
+		summary_print(app->summary, stderr);
+	if (cfg->summary_json != NULL &&
+	    summary_write_json(app->summary, cfg->summary_json) == -1) {
+		msgs_warnc(errno, "%s", cfg->summary_json);
+		app->failed = 1;
+	}
 }
 
 int
@@ -471,7 +627,10 @@ app_run(const struct config *cfg)
 		msgs_warnx("event loop failed");
 		app.failed = 1;
 	}
+	/* The progress line goes first, so nothing is printed across it. */
+	progress_finish(app.progress);
 	writer_flush(app.writer);
+	report_summary(&app);
 	teardown(&app);
 
 	if (app.exit_signal != 0)

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "msgs.h"
+#include "shard.h"
 
 #define AFETCH_VERSION "0.1.0"
 #define MAX_JOBS 100000
@@ -381,8 +382,8 @@ apply(struct config *cfg, int id, const char *arg, const char *name)
 		cfg->resume_file = arg;
 		break;
 	case OPT_SHARD:
-		/* Checked with shard_parse() once the shard module lands. */
-		goto bad;
+		if (shard_parse(arg, &cfg->shard_k, &cfg->shard_n) == -1)
+			goto bad;
 		break;
 	case OPT_PROGRESS:
 		cfg->progress = 1;

@@ -1,9 +1,22 @@
+/*
+ * fetch: a task per URL, made of one or more attempts.
+ *
+ * An attempt takes an easy handle from the pool, runs it on the curl
+ * bridge and, when libcurl reports it finished, either stands as the
+ * outcome or, when transient with retries left, is followed by a backoff
+ * timer and another attempt. The task stays running throughout, so it
+ * keeps its scheduler slot while it waits. Cancelling stops whichever is
+ * under way, transfer or timer.
+ */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -11,17 +24,30 @@
 #include "errmap.h"
 #include "fetch.h"
 #include "future.h"
+#include "hdrs.h"
 #include "loop.h"
+#include "msgs.h"
+#include "response.h"
+#include "retry.h"
+#include "savefile.h"
 #include "task.h"
+#include "transfer.h"
 #include "url.h"
 
-/* The longest Location header kept to check a redirect's scheme. */
-#define LOCATION_MAX 8192
+/* With --body and no --max-size, bodies past this are too_large. */
+#define BODY_CAP	(1024LL * 1024)
+/* Response header bytes --headers keeps (libcurl 7.88 refuses a single
+ * header line over 100 KiB by itself). */
+#define HDRS_LIMIT	(256 * 1024)
 
 struct fetch_ctx {
 	struct loop		*loop;
 	struct curlev		*curlev;
 	struct fetch_options	 opts;
+	struct curl_slist	*headers;	/* -H, shared by all transfers */
+	struct savedir		*savedir;	/* -o DIR, or NULL */
+	long long		 body_cap;	/* body bytes; < 0: no limit */
+	uint64_t		 rng;		/* jitter and temporary names */
 	CURL			**idle;		/* easy handles ready for reuse */
 	size_t			 nidle;
 };
@@ -34,26 +60,59 @@ struct fetch {
 	char			*host;
 	double			 read_at;
 	double			 started_at;	/* of the current attempt */
-	CURL			*easy;		/* while running */
-	int			 flags;		/* ERRMAP_* seen so far */
-	long long		 body_bytes;
-	/* The latest response's status and Location, from its headers. */
-	long			 last_status;
-	char			*location;
+	CURL			*easy;		/* while an attempt runs */
+	struct loop_timer	*backoff;	/* while waiting to retry */
+	struct response		 resp;		/* of the current attempt */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
 static void	on_transfer_done(CURL *, CURLcode, void *);
 
+/* A seed that differs between runs, when none is given. */
+static uint64_t
+run_seed(const struct fetch_ctx *ctx)
+{
+	struct timespec	ts;
+
+	if (ctx->opts.seed != 0)
+		return ctx->opts.seed;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec ^
+	    ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)ctx;
+}
+
 struct fetch_ctx *
 fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 {
 	struct fetch_ctx	*ctx;
+	struct curl_slist	*l;
+	size_t			 i;
+	int			 saved;
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
 	ctx->loop = loop;
 	ctx->opts = *opts;
+	ctx->rng = retry_seed(run_seed(ctx));
+	ctx->body_cap = opts->max_size;
+	if (ctx->body_cap < 0 && opts->want_body)
+		ctx->body_cap = BODY_CAP;
+	/* Built once: every transfer shares the list. */
+	for (i = 0; i < opts->nheaders; i++) {
+		if ((l = curl_slist_append(ctx->headers,
+		    opts->headers[i])) == NULL)
+			goto fail;
+		ctx->headers = l;
+	}
+	if (opts->output_dir != NULL &&
+	    (ctx->savedir = savefile_dir_open(opts->output_dir)) == NULL) {
+		saved = errno;
+		msgs_warnc(saved, "%s", opts->output_dir);
+		fetch_ctx_free(ctx);
+		/* Said already: not to be taken for a lack of memory. */
+		errno = saved == ENOMEM ? EIO : saved;
+		return NULL;
+	}
 	if (ctx->opts.pool_size > 0 &&
 	    (ctx->idle = calloc(ctx->opts.pool_size, sizeof(CURL *))) == NULL)
 		goto fail;
@@ -62,6 +121,7 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	return ctx;
 fail:
 	fetch_ctx_free(ctx);
+	errno = ENOMEM;
 	return NULL;
 }
 
@@ -72,9 +132,12 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
+	/* Idle handles still point at the header list: they go first. */
 	for (i = 0; i < ctx->nidle; i++)
 		curl_easy_cleanup(ctx->idle[i]);
 	curlev_free(ctx->curlev);
+	curl_slist_free_all(ctx->headers);
+	savefile_dir_close(ctx->savedir);
 	free(ctx->idle);
 	free(ctx);
 }
@@ -103,213 +166,6 @@ easy_put(struct fetch_ctx *ctx, CURL *easy)
 		curl_easy_cleanup(easy);
 }
 
-/*
- * CURLOPT_WRITEFUNCTION: bodies are counted (after content decoding, as
- * libcurl hands them over) and discarded. Returning less than given stops
- * the transfer, which is how --max-size is enforced.
- */
-static size_t
-on_body(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct fetch	*fetch = arg;
-	size_t		 len = size * nmemb;
-
-	(void)data;
-	fetch->body_bytes += (long long)len;
-	if (fetch->ctx->opts.max_size >= 0 &&
-	    fetch->body_bytes > fetch->ctx->opts.max_size) {
-		fetch->flags |= ERRMAP_TOO_LARGE;
-		return 0;
-	}
-	return len;
-}
-
-/*
- * CURLOPT_HEADERFUNCTION: notes each response's status and Location, so a
- * refused redirect can be told from a malformed response afterwards.
- */
-static size_t
-on_header(char *line, size_t size, size_t nmemb, void *arg)
-{
-	struct fetch	*fetch = arg;
-	size_t		 len = size * nmemb, vlen;
-	const char	*value;
-
-	if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
-		const char *sp = memchr(line, ' ', len);
-
-		fetch->last_status = 0;
-		if (sp != NULL && (size_t)(sp - line) + 4 <= len)
-			fetch->last_status = strtol(sp + 1, NULL, 10);
-		free(fetch->location);
-		fetch->location = NULL;
-	} else if (len > 9 && strncasecmp(line, "location:", 9) == 0 &&
-	    len < LOCATION_MAX) {
-		value = line + 9;
-		vlen = len - 9;
-		while (vlen > 0 && (*value == ' ' || *value == '\t'))
-			value++, vlen--;
-		while (vlen > 0 && (value[vlen - 1] == '\r' ||
-		    value[vlen - 1] == '\n' || value[vlen - 1] == ' '))
-			vlen--;
-		free(fetch->location);
-		if ((fetch->location = malloc(vlen + 1)) != NULL) {
-			memcpy(fetch->location, value, vlen);
-			fetch->location[vlen] = '\0';
-		}
-	}
-	return len;
-}
-
-/*
- * Returns 1 when the latest response redirected to a URL whose scheme
- * afetch refuses. A Location without "://" is relative, so it keeps the
- * current (allowed) scheme.
- */
-static int
-redirected_to_refused_scheme(const struct fetch *fetch)
-{
-	if (fetch->last_status < 300 || fetch->last_status > 399 ||
-	    fetch->location == NULL)
-		return 0;
-	if (strstr(fetch->location, "://") == NULL &&
-	    strncasecmp(fetch->location, "file:", 5) != 0)
-		return 0;
-	return !url_scheme_allowed(fetch->location);
-}
-
-static int
-setup_easy(struct fetch *fetch, CURL *easy)
-{
-	const struct fetch_options	*o = &fetch->ctx->opts;
-	CURLcode			 rc = CURLE_OK;
-
-	/* Each setopt is checked; the first failure is reported. */
-#define SET(opt, val)							\
-	do {								\
-		if (rc == CURLE_OK)					\
-			rc = curl_easy_setopt(easy, opt, val);		\
-	} while (0)
-	SET(CURLOPT_URL, fetch->url);
-	SET(CURLOPT_PRIVATE, fetch);
-	SET(CURLOPT_ERRORBUFFER, fetch->errbuf);
-	SET(CURLOPT_WRITEFUNCTION, on_body);
-	SET(CURLOPT_WRITEDATA, fetch);
-	SET(CURLOPT_HEADERFUNCTION, on_header);
-	SET(CURLOPT_HEADERDATA, fetch);
-	/* No signal handlers per transfer; SIGPIPE is ignored process-wide. */
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_FOLLOWLOCATION, o->follow_redirects ? 1L : 0L);
-	SET(CURLOPT_MAXREDIRS, o->max_redirects);
-	SET(CURLOPT_TIMEOUT_MS, (long)(o->timeout * 1000));
-	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout * 1000));
-	SET(CURLOPT_USERAGENT, o->user_agent);
-	/* "" asks for every encoding this libcurl can decode. */
-	SET(CURLOPT_ACCEPT_ENCODING, "");
-	/*
-	 * Waiting to multiplex pays only over TLS, where HTTP/2 is offered.
-	 * Over plain HTTP/1.1 it would hold every new transfer to a host
-	 * until the first response's headers arrived.
-	 */
-	SET(CURLOPT_PIPEWAIT, strncasecmp(fetch->url, "https:", 6) == 0 &&
-	    !o->http1_only ? 1L : 0L);
-	SET(CURLOPT_HTTP_VERSION, o->http1_only ? (long)CURL_HTTP_VERSION_1_1 :
-	    (long)CURL_HTTP_VERSION_2TLS);
-#undef SET
-	if (rc != CURLE_OK) {
-		snprintf(fetch->errbuf, sizeof(fetch->errbuf), "%s",
-		    curl_easy_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
-
-static double
-info_seconds(CURL *easy, CURLINFO what)
-{
-	curl_off_t	us = 0;
-
-	if (curl_easy_getinfo(easy, what, &us) != CURLE_OK)
-		return -1;
-	return (double)us / 1e6;
-}
-
-static char *
-info_string(CURL *easy, CURLINFO what)
-{
-	char	*s = NULL;
-
-	if (curl_easy_getinfo(easy, what, &s) != CURLE_OK || s == NULL ||
-	    *s == '\0')
-		return NULL;
-	return strdup(s);
-}
-
-static const char *
-version_name(long v)
-{
-	switch (v) {
-	case CURL_HTTP_VERSION_1_0:
-		return "1.0";
-	case CURL_HTTP_VERSION_1_1:
-		return "1.1";
-	case CURL_HTTP_VERSION_2_0:
-		return "2";
-	case CURL_HTTP_VERSION_3:
-		return "3";
-	}
-	return NULL;
-}
-
-/*
- * Copies what libcurl measured of the last attempt into the record. Phases
- * a failed attempt never reached read as 0 from libcurl and become null.
- */
-static void
-collect_info(struct fetch *fetch, int responded)
-{
-	struct record	*rec = &fetch->rec;
-	CURL		*easy = fetch->easy;
-	long		 l;
-	static const struct {
-		enum record_time	which;
-		CURLINFO		info;
-	} phases[] = {
-		{ TIME_DNS, CURLINFO_NAMELOOKUP_TIME_T },
-		{ TIME_CONNECT, CURLINFO_CONNECT_TIME_T },
-		{ TIME_TLS, CURLINFO_APPCONNECT_TIME_T },
-		{ TIME_TTFB, CURLINFO_STARTTRANSFER_TIME_T },
-		{ TIME_TOTAL, CURLINFO_TOTAL_TIME_T },
-	};
-	size_t		 i;
-
-	if (curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &l) == CURLE_OK)
-		rec->status = l;
-	if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &l) == CURLE_OK)
-		rec->redirects = l;
-	if (curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &l) == CURLE_OK)
-		rec->http_version = rec->status != 0 ? version_name(l) : NULL;
-	free(rec->final_url);
-	rec->final_url = info_string(easy, CURLINFO_EFFECTIVE_URL);
-	free(rec->content_type);
-	rec->content_type = info_string(easy, CURLINFO_CONTENT_TYPE);
-	free(rec->ip);
-	rec->ip = info_string(easy, CURLINFO_PRIMARY_IP);
-	rec->size = fetch->body_bytes;
-	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
-		double t = info_seconds(easy, phases[i].info);
-
-		if (t <= 0 && !(responded && phases[i].which != TIME_TLS))
-			t = -1;
-		rec->time[phases[i].which] = t;
-	}
-	/* TLS has a time only over https. */
-	if (rec->time[TIME_TLS] <= 0)
-		rec->time[TIME_TLS] = -1;
-}
-
 /* Ends the running attempt: the handle leaves the multi and goes idle. */
 static void
 release_easy(struct fetch *fetch)
@@ -317,6 +173,14 @@ release_easy(struct fetch *fetch)
 	curlev_remove(fetch->ctx->curlev, fetch->easy);
 	easy_put(fetch->ctx, fetch->easy);
 	fetch->easy = NULL;
+}
+
+/* Drops the attempt's file, if any: nothing of it stays on disk. */
+static void
+drop_file(struct fetch *fetch)
+{
+	savefile_abort(fetch->resp.save);
+	fetch->resp.save = NULL;
 }
 
 static const char *
@@ -332,80 +196,228 @@ timeout_message(const struct fetch *fetch, char *buf, size_t size)
 	return buf;
 }
 
+/* The message of a failed attempt's error. */
+static const char *
+error_message(const struct fetch *fetch, CURLcode result,
+    enum record_error error, char *text, size_t size)
+{
+	const struct fetch_ctx	*ctx = fetch->ctx;
+
+	switch (error) {
+	case ERROR_TIMEOUT:
+		return timeout_message(fetch, text, size);
+	case ERROR_TOO_LARGE:
+		if (fetch->resp.flags & ERRMAP_TOO_LARGE) {
+			snprintf(text, size, "body larger than %lld bytes (%s)",
+			    ctx->body_cap, ctx->opts.max_size >= 0 ?
+			    "--max-size" : "--body's limit; see --max-size");
+			return text;
+		}
+		if (result == CURLE_OUT_OF_MEMORY)
+			return "response headers larger than libcurl's "
+			    "limit (100 KiB)";
+		break;
+	case ERROR_WRITE:
+		if (fetch->resp.flags & ERRMAP_WRITE_FAILED) {
+			snprintf(text, size, "saving the body: %s",
+			    strerror(fetch->resp.save_errno));
+			return text;
+		}
+		break;
+	case ERROR_UNSUPPORTED_SCHEME:
+		return "redirect to a scheme other than http or https";
+	default:
+		break;
+	}
+	return fetch->errbuf[0] != '\0' ? fetch->errbuf :
+	    curl_easy_strerror(result);
+}
+
+/*
+ * Moves what the last attempt saw of the optional fields into the record:
+ * its headers when a response began, its body when it is to be kept.
+ */
+static void
+keep_extras(struct fetch *fetch, int keep_body)
+{
+	struct record	*rec = &fetch->rec;
+
+	if (fetch->resp.hdrs != NULL && fetch->resp.responded) {
+		hdrs_free(rec->headers);
+		rec->headers = fetch->resp.hdrs;
+		fetch->resp.hdrs = NULL;
+	}
+	if (keep_body && fetch->resp.keep_body) {
+		free(rec->body);
+		rec->body = response_take_body(&fetch->resp, &rec->body_len);
+	}
+}
+
+/*
+ * Ends the task with the last attempt's outcome. A done transfer's saved
+ * body gets its final name; anything else leaves no file.
+ */
+static void
+finish(struct fetch *fetch, CURLcode result, enum record_error error)
+{
+	struct record	*rec = &fetch->rec;
+	char		 text[CURL_ERROR_SIZE + 256];
+
+	if (error == ERROR_NONE && fetch->resp.save != NULL) {
+		rec->path = savefile_commit(fetch->resp.save);
+		fetch->resp.save = NULL;
+		if (rec->path == NULL) {
+			snprintf(text, sizeof(text), "saving the body: %s",
+			    strerror(errno));
+			record_set_error(rec, RECORD_ERROR, ERROR_WRITE, text);
+			keep_extras(fetch, 0);
+			task_done(fetch->task);
+			return;
+		}
+	}
+	drop_file(fetch);
+	keep_extras(fetch, error == ERROR_NONE);
+	if (error == ERROR_NONE)
+		rec->state = RECORD_DONE;
+	else
+		record_set_error(rec, RECORD_ERROR, error, error_message(fetch,
+		    result, error, text, sizeof(text)));
+	task_done(fetch->task);
+}
+
+static int	start_attempt(struct fetch *);
+
+static void
+on_backoff_over(void *arg)
+{
+	struct fetch	*fetch = arg;
+
+	fetch->backoff = NULL;
+	(void)start_attempt(fetch);
+}
+
+/* The wall clock, for Retry-After dates. */
+static double
+wall_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Returns 1 when a retry has been scheduled after the attempt that just
+ * ended, 0 when that attempt stands as the outcome. With --retries, a 429
+ * or 503 with Retry-After also tells the scheduler to hold its host back
+ * until the retry would be due, last attempt included.
+ */
+static int
+schedule_retry(struct fetch *fetch, enum record_state state,
+    enum record_error error)
+{
+	struct fetch_ctx		*ctx = fetch->ctx;
+	const struct fetch_options	*o = &ctx->opts;
+	double				 after = -1, wait;
+	int				 retry;
+
+	if (o->retries <= 0)
+		return 0;
+	retry = fetch->rec.attempts <= o->retries &&
+	    retry_is_transient(state, error, fetch->rec.status);
+	if (state == RECORD_DONE && fetch->resp.retry_after != NULL)
+		after = retry_after_parse(fetch->resp.retry_after, wall_now());
+	wait = retry_wait(retry_backoff(o->retry_delay, o->retry_max_delay,
+	    fetch->rec.attempts, &ctx->rng), after, o->retry_max_delay);
+	if (after >= 0 && retry_slows_host(fetch->rec.status) &&
+	    o->on_host_backoff != NULL)
+		o->on_host_backoff(fetch->host, loop_now() + wait,
+		    o->backoff_arg);
+	if (!retry)
+		return 0;
+	fetch->backoff = loop_call_later(ctx->loop, wait, on_backoff_over,
+	    fetch);
+	/* Out of memory for the timer: the attempt stands. */
+	return fetch->backoff != NULL;
+}
+
 static void
 on_transfer_done(CURL *easy, CURLcode result, void *arg)
 {
 	struct fetch	*fetch = NULL;
 	enum record_error error;
-	char		 text[CURL_ERROR_SIZE + 64];
-	const char	*message;
+	int		 flags;
 
 	(void)arg;
 	if (curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&fetch) !=
 	    CURLE_OK || fetch == NULL)
 		return;
-	if (result == CURLE_UNSUPPORTED_PROTOCOL ||
-	    result == CURLE_URL_MALFORMAT)
-		if (redirected_to_refused_scheme(fetch))
-			fetch->flags |= ERRMAP_BAD_REDIRECT;
-	error = errmap_classify(result, fetch->errbuf, fetch->flags);
-	collect_info(fetch, error == ERROR_NONE);
-	if (error == ERROR_NONE) {
-		fetch->rec.state = RECORD_DONE;
-	} else {
-		message = fetch->errbuf[0] != '\0' ? fetch->errbuf :
-		    curl_easy_strerror(result);
-		if (error == ERROR_TIMEOUT)
-			message = timeout_message(fetch, text, sizeof(text));
-		else if (error == ERROR_TOO_LARGE &&
-		    (fetch->flags & ERRMAP_TOO_LARGE)) {
-			snprintf(text, sizeof(text),
-			    "body larger than %lld bytes (--max-size)",
-			    fetch->ctx->opts.max_size);
-			message = text;
-		} else if (error == ERROR_TOO_LARGE &&
-		    result == CURLE_OUT_OF_MEMORY) {
-			message = "response headers larger than libcurl's "
-			    "limit (100 KiB)";
-		} else if (error == ERROR_UNSUPPORTED_SCHEME) {
-			message = "redirect to a scheme other than http or https";
-		}
-		record_set_error(&fetch->rec, RECORD_ERROR, error, message);
-	}
+	flags = fetch->resp.flags;
+	if ((result == CURLE_UNSUPPORTED_PROTOCOL ||
+	    result == CURLE_URL_MALFORMAT) &&
+	    response_refused_redirect(&fetch->resp))
+		flags |= ERRMAP_BAD_REDIRECT;
+	error = errmap_classify(result, fetch->errbuf, flags);
+	transfer_info(easy, &fetch->rec, fetch->resp.body_bytes,
+	    error == ERROR_NONE);
 	release_easy(fetch);
-	task_done(fetch->task);
+	if (schedule_retry(fetch, error == ERROR_NONE ? RECORD_DONE :
+	    RECORD_ERROR, error)) {
+		/* Nothing of a failed attempt is kept, on disk or off. */
+		drop_file(fetch);
+		return;
+	}
+	finish(fetch, result, error);
 }
 
+/*
+ * Starts one attempt. Returns 0, or -1 when it could not start; the task
+ * is then done, with the reason in its record.
+ */
 static int
-fetch_start(struct task *task, void *data)
+start_attempt(struct fetch *fetch)
 {
-	struct fetch	*fetch = data;
-	CURL		*easy;
+	struct fetch_ctx	*ctx = fetch->ctx;
+	struct transfer_spec	 spec;
+	char			 text[256];
+	CURL			*easy;
 
-	(void)task;
-	if (fetch->url == NULL) {
-		/* Refused at read time: the record says why already. */
-		task_done(fetch->task);
-		return 0;
-	}
+	response_reset(&fetch->resp);
+	fetch->errbuf[0] = '\0';
 	fetch->started_at = loop_now();
 	if (fetch->rec.attempts == 0)
 		fetch->rec.time[TIME_QUEUE] = fetch->started_at -
 		    fetch->read_at;
 	fetch->rec.attempts++;
-	if ((easy = easy_get(fetch->ctx)) == NULL) {
+	if (ctx->savedir != NULL && (fetch->resp.save = savefile_new(
+	    ctx->savedir, fetch->rec.index, fetch->url,
+	    retry_rand(&ctx->rng))) == NULL) {
+		snprintf(text, sizeof(text), "saving the body: %s",
+		    strerror(errno));
+		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_WRITE, text);
+		task_done(fetch->task);
+		return -1;
+	}
+	if ((easy = easy_get(ctx)) == NULL) {
+		drop_file(fetch);
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_CONNECT,
 		    "out of memory");
 		task_done(fetch->task);
 		return -1;
 	}
 	fetch->easy = easy;
-	if (setup_easy(fetch, easy) == -1 ||
-	    curlev_add(fetch->ctx->curlev, easy) == -1) {
+	spec.url = fetch->url;
+	spec.headers = ctx->headers;
+	spec.response = &fetch->resp;
+	spec.private = fetch;
+	spec.errbuf = fetch->errbuf;
+	if (transfer_setup(easy, &ctx->opts, &spec) == -1 ||
+	    curlev_add(ctx->curlev, easy) == -1) {
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_INVALID_URL,
 		    fetch->errbuf[0] != '\0' ? fetch->errbuf :
-		    curlev_error(fetch->ctx->curlev));
-		easy_put(fetch->ctx, easy);
+		    curlev_error(ctx->curlev));
+		drop_file(fetch);
+		easy_put(ctx, easy);
 		fetch->easy = NULL;
 		task_done(fetch->task);
 		return -1;
@@ -413,13 +425,34 @@ fetch_start(struct task *task, void *data)
 	return 0;
 }
 
+static int
+fetch_start(struct task *task, void *data)
+{
+	struct fetch	*fetch = data;
+
+	(void)task;
+	if (fetch->url == NULL) {
+		/* Refused at read time: the record says why already. */
+		task_done(fetch->task);
+		return 0;
+	}
+	return start_attempt(fetch);
+}
+
+/*
+ * Stops the fetch, whether an attempt runs or it waits to retry (the
+ * record then keeps the last attempt's outcome and count).
+ */
 static void
 fetch_cancel(struct task *task, void *data, const char *reason)
 {
 	struct fetch	*fetch = data;
 
+	loop_timer_cancel(fetch->backoff);
+	fetch->backoff = NULL;
 	if (fetch->easy != NULL) {
-		collect_info(fetch, 0);
+		transfer_info(fetch->easy, &fetch->rec, fetch->resp.body_bytes,
+		    0);
 		/*
 		 * libcurl updates its total only as the transfer progresses;
 		 * a stalled one is cancelled at our clock, not its.
@@ -427,6 +460,8 @@ fetch_cancel(struct task *task, void *data, const char *reason)
 		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		release_easy(fetch);
 	}
+	drop_file(fetch);
+	keep_extras(fetch, 0);
 	record_set_error(&fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED,
 	    reason);
 	task_cancelled(task, reason);
@@ -439,12 +474,14 @@ fetch_free(void *data)
 
 	if (fetch == NULL)
 		return;
+	loop_timer_cancel(fetch->backoff);
 	if (fetch->easy != NULL)
 		release_easy(fetch);
+	drop_file(fetch);
+	response_free(&fetch->resp);
 	record_clear(&fetch->rec);
 	free(fetch->url);
 	free(fetch->host);
-	free(fetch->location);
 	free(fetch);
 }
 
@@ -469,7 +506,13 @@ fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
 	record_init(&fetch->rec);
 	fetch->rec.index = index;
 	fetch->rec.state = RECORD_ERROR;
-	if ((fetch->rec.url = malloc(len + 1)) == NULL) {
+	fetch->rec.extras = (ctx->opts.want_headers ? RECORD_HEADERS : 0) |
+	    (ctx->opts.want_body ? RECORD_BODY : 0) |
+	    (ctx->savedir != NULL ? RECORD_PATH : 0);
+	if (response_init(&fetch->resp, ctx->body_cap, ctx->opts.want_body,
+	    ctx->opts.want_headers, HDRS_LIMIT) == -1 ||
+	    (fetch->rec.url = malloc(len + 1)) == NULL) {
+		response_free(&fetch->resp);
 		free(fetch);
 		return NULL;
 	}

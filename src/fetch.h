@@ -54,11 +54,15 @@ struct fetch_options {
 	void		(*on_host_backoff)(const char *host, double until,
 			    void *arg);
 	void		*backoff_arg;
+	/* Seeds the retry jitter and temporary names; 0: clock and pid. */
+	unsigned long long seed;
 };
 
 /*
- * Returns a context on loop, or NULL when libcurl or memory fails. The
- * options are copied; their strings must outlive the context.
+ * Returns a context on loop, or NULL when libcurl or memory fails, or when
+ * opts->output_dir cannot be created or opened (said on stderr; errno is
+ * then not ENOMEM). The options are copied; their strings, the header
+ * array and the data must outlive the context.
  */
 struct fetch_ctx *fetch_ctx_new(struct loop *loop,
 	    const struct fetch_options *opts);

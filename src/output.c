@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "hdrs.h"
 #include "jsonstr.h"
 #include "output.h"
 
@@ -79,6 +80,98 @@ add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
 	return 0;
 }
 
+/*
+ * "headers": one object, written as a raw value so that names and values
+ * pass through jsonstr like every other string from outside.
+ */
+static int
+add_headers(cJSON *obj, const struct record *rec, struct buf *scratch)
+{
+	const struct hdrs	*h = rec->headers;
+	const char		*name, *value;
+	size_t			 i, len;
+
+	if (h == NULL)
+		return cJSON_AddNullToObject(obj, "headers") != NULL ? 0 : -1;
+	buf_clear(scratch);
+	if (buf_putc(scratch, '{') == -1)
+		return -1;
+	for (i = 0; i < hdrs_count(h); i++) {
+		name = hdrs_name(h, i);
+		value = hdrs_value(h, i, &len);
+		if ((i > 0 && buf_putc(scratch, ',') == -1) ||
+		    jsonstr_append(scratch, name, strlen(name)) == -1 ||
+		    buf_putc(scratch, ':') == -1 ||
+		    jsonstr_append(scratch, value, len) == -1)
+			return -1;
+	}
+	if (buf_putc(scratch, '}') == -1 || buf_cstr(scratch) == NULL)
+		return -1;
+	return cJSON_AddRawToObject(obj, "headers", buf_cstr(scratch)) !=
+	    NULL ? 0 : -1;
+}
+
+/* Appends the standard base64 (RFC 4648, padded) of len bytes, quoted. */
+static int
+append_base64(struct buf *out, const unsigned char *s, size_t len)
+{
+	static const char	 alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char			 quad[4];
+	unsigned long		 v;
+	size_t			 i, n;
+
+	if (buf_putc(out, '"') == -1)
+		return -1;
+	for (i = 0; i < len; i += 3) {
+		n = len - i < 3 ? len - i : 3;
+		v = (unsigned long)s[i] << 16;
+		if (n > 1)
+			v |= (unsigned long)s[i + 1] << 8;
+		if (n > 2)
+			v |= s[i + 2];
+		quad[0] = alphabet[(v >> 18) & 63];
+		quad[1] = alphabet[(v >> 12) & 63];
+		quad[2] = n > 1 ? alphabet[(v >> 6) & 63] : '=';
+		quad[3] = n > 2 ? alphabet[v & 63] : '=';
+		if (buf_append(out, quad, 4) == -1)
+			return -1;
+	}
+	return buf_putc(out, '"');
+}
+
+/* "body" when the body is valid UTF-8, else "body_base64". */
+static int
+add_body(cJSON *obj, const struct record *rec, struct buf *scratch)
+{
+	if (rec->body == NULL)
+		return cJSON_AddNullToObject(obj, "body") != NULL ? 0 : -1;
+	if (jsonstr_valid_utf8(rec->body, rec->body_len))
+		return add_string(obj, "body", rec->body, rec->body_len,
+		    scratch);
+	buf_clear(scratch);
+	if (append_base64(scratch, (const unsigned char *)rec->body,
+	    rec->body_len) == -1 || buf_cstr(scratch) == NULL)
+		return -1;
+	return cJSON_AddRawToObject(obj, "body_base64", buf_cstr(scratch)) !=
+	    NULL ? 0 : -1;
+}
+
+/* The optional fields, after "error", in the order the contract lists. */
+static int
+add_extras(cJSON *obj, const struct record *rec, struct buf *scratch)
+{
+	if ((rec->extras & RECORD_HEADERS) &&
+	    add_headers(obj, rec, scratch) == -1)
+		return -1;
+	if ((rec->extras & RECORD_BODY) && add_body(obj, rec, scratch) == -1)
+		return -1;
+	if ((rec->extras & RECORD_PATH) &&
+	    add_cstring(obj, "path", rec->path, scratch) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 build(cJSON *obj, const struct record *rec, struct buf *scratch)
 {
@@ -98,22 +191,32 @@ build(cJSON *obj, const struct record *rec, struct buf *scratch)
 	    cJSON_AddNumberToObject(obj, "attempts",
 	    (double)rec->attempts) == NULL ||
 	    add_times(obj, rec) == -1 ||
-	    add_error(obj, rec, scratch) == -1)
+	    add_error(obj, rec, scratch) == -1 ||
+	    add_extras(obj, rec, scratch) == -1)
 		return -1;
 	return 0;
 }
 
-/* Returns the length of the record's longest string. */
+/*
+ * Returns the length of the record's longest string; the headers count as
+ * one string, since they are written as one raw value.
+ */
 static size_t
 longest_string(const struct record *rec)
 {
 	const char	*strs[] = { rec->final_url, rec->content_type, rec->ip,
-			    rec->error_message };
+			    rec->error_message, rec->path };
 	size_t		 i, n, max = rec->url_len;
 
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (strs[i] != NULL && (n = strlen(strs[i])) > max)
 			max = n;
+	if (rec->body != NULL && rec->body_len > max)
+		max = rec->body_len;
+	/* Per field: two quotes, ':' and ',' besides the escaped text. */
+	if (rec->headers != NULL && (n = hdrs_size(rec->headers) +
+	    hdrs_count(rec->headers) * 4 + 2) > max)
+		max = n;
 	return max;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hdrs.h"
 #include "record.h"
 
 static const char *const error_names[] = {
@@ -48,6 +49,9 @@ record_clear(struct record *rec)
 	free(rec->content_type);
 	free(rec->ip);
 	free(rec->error_message);
+	hdrs_free(rec->headers);
+	free(rec->body);
+	free(rec->path);
 	record_init(rec);
 }
 

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct hdrs;
+
 enum record_state {
 	RECORD_DONE,		/* an HTTP response was received */
 	RECORD_ERROR,		/* no usable response */
@@ -32,6 +34,11 @@ enum record_error {
 	ERROR_WRITE,
 	ERROR_CANCELLED
 };
+
+/* The optional fields a record carries, when asked for (record.extras). */
+#define RECORD_HEADERS	0x01	/* "headers" */
+#define RECORD_BODY	0x02	/* "body" or "body_base64" */
+#define RECORD_PATH	0x04	/* "path" */
 
 /* The keys of the record's "time" object, in output order. */
 enum record_time {
@@ -60,12 +67,19 @@ struct record {
 	double			 time[TIME_COUNT];	/* < 0: null */
 	enum record_error	 error;
 	char			*error_message;
+
+	/* Optional fields: written when their RECORD_* bit is in extras. */
+	unsigned		 extras;
+	struct hdrs		*headers;	/* owned; NULL: null */
+	char			*body;		/* owned; NULL: null */
+	size_t			 body_len;	/* may hold NUL bytes */
+	char			*path;		/* owned; NULL: null */
 };
 
 /* Sets every field to its empty value (null times, no strings). */
 void	record_init(struct record *rec);
 
-/* Frees the strings the record owns and empties it. */
+/* Frees what the record owns (strings, headers, body) and empties it. */
 void	record_clear(struct record *rec);
 
 /* Returns the error code's name, as in the contract ("dns" ...), or NULL. */

@@ -31,19 +31,49 @@ A case is a data file in tests/cases/, made of sections:
     --- raw           output is not records: --- stdout is a regular
                       expression it must match instead
     --- ulimit-n      soft and hard RLIMIT_NOFILE for afetch
+    --- blackhole     a listener that never accepts, at {blackhole}: connects
+                      to it time out
+    --- stderr-pty    afetch's stderr is a pseudo-terminal (what it printed
+                      there is checked by --- stderr as usual)
+    --- check-summary jq expressions over {"records": [...], "summary": the
+                      JSON object afetch wrote to {file}.summary.json}
+    --- tls           puts nginx in front of the fixture as a TLS terminator
+                      speaking HTTP/2 and HTTP/1.1 (ALPN), with a throwaway CA
+                      and a certificate for 127.0.0.1 and localhost made for
+                      the case. The body may hold options, one a line:
+                      "no-http2" (ALPN offers HTTP/1.1 only), "max-streams N"
+                      (HTTP/2 streams per connection, default 128)
+    --- tls-log       jq expressions over nginx's access log, as an array of
+                      {"connection": n, "requests": n, "protocol":
+                      "HTTP/2.0", "status": n, "uri": ...} in the order the
+                      requests finished; every stream of an HTTP/2
+                      connection has the connection's number, and "requests"
+                      counts the requests so far on it
 
 In every text, {base} is http://127.0.0.1:PORT, {base2} the same on
-127.0.0.2, {port} the port. Whatever the case says, every line afetch writes
-must be strict UTF-8 and valid JSON with all the record's fields, and the
-indexes written must be distinct.
+127.0.0.2, {port} the port. With --- tls, {tls} is https://127.0.0.1:TLSPORT,
+{tlsport} that port and {cacert} the CA certificate's PEM file (and
+stdin-python has tls and cacert too). Through nginx the fixture sees the Host
+127.0.0.1:TLSPORT, and the endpoints that break HTTP on purpose (/close,
+/garbage, /cut/N ...) become nginx's 502 or a cut stream; over HTTP/2 nginx
+sends a response's headers with its first body bytes, so /drip's ttfb is one
+chunk late there (its total is right). nginx is stopped when the case ends,
+however it ends.
+
+Whatever the case says, every line afetch writes must be strict UTF-8 and
+valid JSON with all the record's fields, and the indexes written must be
+distinct.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -77,6 +107,23 @@ def parse_case(path):
     return sections
 
 
+def dies_with_runner():
+    """A preexec_fn: the child gets SIGTERM when the runner dies, however
+    it dies (Linux), so no server outlives a killed runner."""
+    parent = os.getpid()
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        prctl = None
+
+    def preexec():
+        if prctl is not None:
+            prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+    return preexec
+
+
 class Fixture:
     """The fixture server on port 0, found through its portfile."""
 
@@ -84,7 +131,8 @@ class Fixture:
         self.portfile = os.path.join(workdir, "port")
         self.proc = subprocess.Popen(
             [binary, "-a", "127.0.0.1", "-a", "127.0.0.2", "-P",
-             self.portfile], stdout=subprocess.DEVNULL)
+             self.portfile], stdout=subprocess.DEVNULL,
+            preexec_fn=dies_with_runner())
         # Waiting for a file the server writes once it listens: bounded.
         deadline = time.monotonic() + 10
         while not os.path.exists(self.portfile):
@@ -106,6 +154,229 @@ class Fixture:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+class TlsFront:
+    """nginx in front of the fixture: TLS, HTTP/2 and HTTP/1.1 by ALPN.
+
+    Everything lives in WORKDIR/tls: the CA and server certificates made
+    with openssl, nginx.conf from tests/tls/nginx.conf.in, the pid file, the
+    logs and nginx's temporary files. nginx runs as one process in the
+    foreground (no master, no daemon), so stop() by its PID ends it; and it
+    gets SIGTERM should the runner die first.
+    """
+
+    HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tls")
+    TRIES = 5          # ports to try, should another process take one
+    READY_WITHIN = 10  # seconds nginx may take to accept connections
+
+    def __init__(self, workdir, options):
+        self.dir = os.path.join(workdir, "tls")
+        self.cacert = os.path.join(self.dir, "ca.pem")
+        self.access_log = os.path.join(self.dir, "access.log")
+        self.error_log = os.path.join(self.dir, "error.log")
+        self.pidfile = os.path.join(self.dir, "nginx.pid")
+        self.proc = None
+        self.port = None
+        self.http2, self.max_streams = True, 128
+        for line in options.splitlines():
+            words = line.split()
+            if not words:
+                continue
+            if words == ["no-http2"]:
+                self.http2 = False
+            elif len(words) == 2 and words[0] == "max-streams" and \
+                    words[1].isdigit() and int(words[1]) > 0:
+                self.max_streams = int(words[1])
+            else:
+                raise Failure("bad tls option: %r" % line.strip())
+
+    @property
+    def base(self):
+        return "https://127.0.0.1:%d" % self.port
+
+    @staticmethod
+    def tool(name):
+        found = shutil.which(name, path=os.environ.get("PATH", "") +
+                             ":/usr/sbin:/usr/local/sbin")
+        if not found:
+            raise Failure("%s not found (scripts/install-deps installs it)"
+                          % name)
+        return found
+
+    def start(self, upstream_port):
+        os.mkdir(self.dir)
+        os.mkdir(os.path.join(self.dir, "temp"))
+        self.make_certificates()
+        nginx = self.tool("nginx")
+        # Temporary paths for every module nginx has, all in our directory.
+        built = subprocess.run([nginx, "-V"], capture_output=True,
+                               text=True).stderr
+        temp_paths = "".join(
+            "    %s_temp_path temp/%s;\n" % (m, m)
+            for m in ("fastcgi", "uwsgi", "scgi")
+            if "--without-http_%s_module" % m not in built)
+        for _ in range(self.TRIES):
+            port = free_port()
+            self.write_config(port, upstream_port, temp_paths)
+            if self.launch(nginx, port):
+                self.port = port
+                return
+        raise Failure("nginx could not bind a port in %d tries" % self.TRIES)
+
+    def make_certificates(self):
+        """A CA, and a server certificate it signs: EC P-256, two days."""
+        openssl = self.tool("openssl")
+        conf = os.path.join(self.HERE, "openssl.cnf")
+        newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                  "-nodes", "-config", conf]
+
+        def path(name):
+            return os.path.join(self.dir, name)
+        for cmd in (
+                ["req", "-x509", "-new"] + newkey +
+                ["-keyout", path("ca.key"), "-out", self.cacert,
+                 "-days", "2", "-extensions", "ca_ext",
+                 "-subj", "/CN=afetch test CA"],
+                ["req", "-new"] + newkey +
+                ["-keyout", path("server.key"), "-out", path("server.csr"),
+                 "-subj", "/CN=127.0.0.1"],
+                ["x509", "-req", "-in", path("server.csr"),
+                 "-CA", self.cacert, "-CAkey", path("ca.key"),
+                 "-set_serial", "0x" + os.urandom(8).hex(), "-days", "2",
+                 "-extfile", conf, "-extensions", "server_ext",
+                 "-out", path("server.pem")]):
+            r = subprocess.run([openssl] + cmd, capture_output=True,
+                               text=True)
+            if r.returncode != 0:
+                raise Failure("openssl %s failed: %s" %
+                              (cmd[0], r.stderr.strip()[-2000:]))
+
+    def write_config(self, port, upstream_port, temp_paths):
+        with open(os.path.join(self.HERE, "nginx.conf.in")) as f:
+            text = f.read()
+        for name, value in (("PORT", str(port)),
+                            ("HTTP2", " http2" if self.http2 else ""),
+                            ("MAX_STREAMS", str(self.max_streams)),
+                            ("UPSTREAM_PORT", str(upstream_port)),
+                            ("TEMP_PATHS", temp_paths)):
+            text = text.replace("@%s@" % name, value)
+        left = re.search(r"@[A-Z_0-9]+@", text)
+        if left:
+            raise Failure("nginx.conf.in: nothing for %s" % left.group(0))
+        with open(os.path.join(self.dir, "nginx.conf"), "w") as f:
+            f.write(text)
+
+    def launch(self, nginx, port):
+        """Starts nginx on PORT: True once it accepts connections there,
+        False if the port was taken; a Failure otherwise."""
+        for name in (self.pidfile, self.error_log):
+            if os.path.exists(name):
+                os.unlink(name)
+        with open(os.path.join(self.dir, "stderr"), "wb") as err:
+            self.proc = subprocess.Popen(
+                [nginx, "-p", self.dir + "/", "-c", "nginx.conf",
+                 "-e", self.error_log],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=err, preexec_fn=dies_with_runner())
+        # Waiting for readiness, bounded: first the pid file, which nginx
+        # writes once it has bound its port (so a connection can't reach
+        # another process that took the port), then a connection.
+        deadline = time.monotonic() + self.READY_WITHIN
+        while True:
+            if self.proc.poll() is not None:
+                self.proc = None
+                if "Address already in use" in self.logs():
+                    return False
+                raise Failure("nginx exited at start:\n%s" % self.logs())
+            if time.monotonic() > deadline:
+                self.stop()
+                raise Failure("nginx did not accept connections in %ds:\n%s"
+                              % (self.READY_WITHIN, self.logs()))
+            if self.written_pid() == self.proc.pid:
+                try:
+                    socket.create_connection(("127.0.0.1", port),
+                                             timeout=1).close()
+                    return True
+                except OSError:
+                    pass
+            time.sleep(0.01)
+
+    def written_pid(self):
+        try:
+            with open(self.pidfile) as f:
+                return int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return None
+
+    def logs(self):
+        text = ""
+        for name in ("stderr", "error.log"):
+            try:
+                with open(os.path.join(self.dir, name), errors="replace") as f:
+                    text += f.read()
+            except OSError:
+                pass
+        return text.strip()[-3000:]
+
+    def entries(self):
+        """The access log: one object a request, as it finished."""
+        try:
+            with open(self.access_log, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            return []
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def stop(self):
+        """Fast shutdown by PID, then SIGKILL if it lingers. Idempotent."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+class Blackhole:
+    """A listener whose accept queue is full, so new connections time out.
+
+    Linux keeps backlog + 1 connections waiting for accept(); once they are
+    queued, further SYNs are dropped and a client's connect() hangs until
+    its own timeout, with no route tricks and no outside address.
+    """
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(0)
+        self.port = self.listener.getsockname()[1]
+        self.fillers = []
+        for _ in range(3):
+            c = socket.socket()
+            c.setblocking(False)
+            try:
+                c.connect(("127.0.0.1", self.port))
+            except BlockingIOError:
+                pass
+            self.fillers.append(c)
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def close(self):
+        for c in self.fillers:
+            c.close()
+        self.listener.close()
+
+
+def free_port():
+    """A port nobody listens on now (nginx may still lose it: see TRIES)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def jq_true(exprs, value, what):
@@ -176,7 +447,7 @@ def subset_match(expected, actual, path="record"):
         raise Failure("%s: want %r, got %r" % (path, expected, actual))
 
 
-def run_afetch(args, case, subst, fixture):
+def run_afetch(args, case, subst, fixture, front):
     env = dict(os.environ)
     for line in subst(case.get("env", "")).splitlines():
         if "=" in line:
@@ -186,9 +457,11 @@ def run_afetch(args, case, subst, fixture):
     if "stdin" in case:
         stdin = subst(case["stdin"]).encode("utf-8")
     if "stdin-python" in case:
-        value = eval(case["stdin-python"], {"base": fixture.base,
-                                            "base2": fixture.base.replace(
-                                                "127.0.0.1", "127.0.0.2")})
+        names = {"base": fixture.base,
+                 "base2": fixture.base.replace("127.0.0.1", "127.0.0.2")}
+        if front is not None:
+            names.update(tls=front.base, cacert=front.cacert)
+        value = eval(case["stdin-python"], names)
         stdin = value if isinstance(value, bytes) else value.encode("utf-8")
     limit = float(case.get("timeout", "60").strip())
     preexec = None
@@ -212,13 +485,51 @@ def run_afetch(args, case, subst, fixture):
         finally:
             os.killpg(feeder.pid, signal.SIGKILL)
             feeder.wait()
+    pty = PtyStderr() if "stderr-pty" in case else None
     with tempfile.TemporaryFile() as fin:
         fin.write(stdin)
         fin.seek(0)
         proc = subprocess.Popen(args, stdin=fin, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env,
-                                preexec_fn=preexec)
-        return drive(proc, case, fixture, limit)
+                                stderr=pty.slave if pty else subprocess.PIPE,
+                                env=env, preexec_fn=preexec)
+        if pty is None:
+            return drive(proc, case, fixture, limit)
+        pty.started()
+        status, out, _, timings = drive(proc, case, fixture, limit)
+        return status, out, pty.finish(), timings
+
+
+class PtyStderr:
+    """afetch's stderr on a pseudo-terminal, drained by a thread.
+
+    The thread reads until the terminal reports EIO, which happens once
+    every holder of its other end (afetch) has closed it.
+    """
+
+    def __init__(self):
+        import threading
+        self.master, self.slave = os.openpty()
+        self.data = []
+        self.thread = threading.Thread(target=self._drain)
+
+    def started(self):
+        os.close(self.slave)
+        self.thread.start()
+
+    def _drain(self):
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.data.append(chunk)
+
+    def finish(self):
+        self.thread.join(timeout=10)
+        os.close(self.master)
+        return b"".join(self.data)
 
 
 def drive(proc, case, fixture, limit):
@@ -271,10 +582,11 @@ def drive(proc, case, fixture, limit):
         sel.close()
         if not close_after:
             out += proc.stdout.read()
-        err = proc.stderr.read()
+        err = proc.stderr.read() if proc.stderr is not None else b""
     else:
         try:
             out, err = proc.communicate(timeout=limit)
+            err = err or b""
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
@@ -295,36 +607,72 @@ def main():
     ap.add_argument("case")
     opts = ap.parse_args()
     case = parse_case(opts.case)
+    # SIGTERM (a test driver giving up) unwinds like an error, so the
+    # servers below are stopped and the temporary directory removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with tempfile.TemporaryDirectory() as workdir:
         fixture = Fixture(opts.fixture, workdir)
+        front = None
         try:
-            run(case, opts, fixture)
+            if "tls" in case:
+                front = TlsFront(workdir, case["tls"])
+                front.start(fixture.port)
+            run(case, opts, fixture, front)
         except Failure as e:
             print("FAIL %s: %s" % (os.path.basename(opts.case), e))
             return 1
         finally:
+            if front is not None:
+                front.stop()
             fixture.stop()
     print("ok   %s" % os.path.basename(opts.case))
     return 0
 
 
-def run(case, opts, fixture):
+def run(case, opts, fixture, front):
     base2 = fixture.base.replace("127.0.0.1", "127.0.0.2")
 
     filename = os.path.join(os.path.dirname(fixture.portfile), "input")
 
     def subst(text):
-        return (text.replace("{base}", fixture.base)
+        text = (text.replace("{base}", fixture.base)
                 .replace("{base2}", base2)
                 .replace("{port}", str(fixture.port))
                 .replace("{file}", filename))
+        if front is not None:
+            text = (text.replace("{tls}", front.base)
+                    .replace("{tlsport}", str(front.port))
+                    .replace("{cacert}", front.cacert))
+        else:
+            m = re.search(r"\{(tls|tlsport|cacert)\}", text)
+            if m:
+                raise Failure("%s needs a --- tls section" % m.group(0))
+        return text
+
+    if "tls-log" in case and front is None:
+        raise Failure("--- tls-log needs a --- tls section")
 
     if "file" in case:
         with open(filename, "w", encoding="utf-8") as f:
             f.write(subst(case["file"]))
 
+    blackhole = Blackhole() if "blackhole" in case else None
+    try:
+        run_checks(case, opts, fixture, front, subst, filename, blackhole)
+    finally:
+        if blackhole is not None:
+            blackhole.close()
+
+
+def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
+    def subst(text):
+        text = subst0(text)
+        if blackhole is not None:
+            text = text.replace("{blackhole}", blackhole.base)
+        return text
+
     args = [opts.afetch] + shlex.split(subst(case.get("args", "")))
-    status, out, err, timings = run_afetch(args, case, subst, fixture)
+    status, out, err, timings = run_afetch(args, case, subst, fixture, front)
     errtext = err.decode("utf-8", errors="replace")
     if "exit" in case and status != int(case["exit"].strip()):
         raise Failure("exit status %d, want %s; stderr: %s" %
@@ -365,9 +713,19 @@ def run(case, opts, fixture):
             t, host, path = line.split(" ", 2)
             entries.append({"t": float(t), "host": host, "path": path})
         jq_true(case["log"], entries, "log")
+    if "tls-log" in case:
+        jq_true(case["tls-log"], front.entries(), "tls-log")
     if "stderr" in case and not re.search(case["stderr"].strip(), errtext):
         raise Failure("stderr does not match %r: %r" %
                       (case["stderr"].strip(), errtext[:2000]))
+    if "check-summary" in case:
+        try:
+            with open(filename + ".summary.json", encoding="utf-8") as f:
+                summary = json.load(f)
+        except (OSError, ValueError) as e:
+            raise Failure("no summary JSON: %s" % e)
+        jq_true(subst(case["check-summary"]),
+                {"records": records, "summary": summary}, "summary")
     if "stderr-lines" in case:
         n = len(errtext.splitlines())
         if n != int(case["stderr-lines"].strip()):

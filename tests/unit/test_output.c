@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "harness.h"
+#include "hdrs.h"
 #include "jsonstr.h"
 #include "output.h"
 #include "record.h"
@@ -506,6 +507,216 @@ test_long_strings(void)
 	record_clear(&rec);
 }
 
+/*
+ * Writes a record that carries optional fields and checks that the keys
+ * are the contract's, then exactly the extra ones given, in that order.
+ * Returns the parsed line (the caller deletes it) and the raw text.
+ */
+static cJSON *
+write_extras(const struct record *rec, const char *const *extra,
+    size_t nextra, char *raw, size_t rawsize)
+{
+	struct buf	 out;
+	const char	*line;
+	cJSON		*root, *item;
+	size_t		 i, n;
+
+	buf_init(&out, 1 << 22);
+	CHECK_INT(output_record(&out, rec), 0);
+	line = buf_cstr(&out);
+	if (line == NULL || out.len == 0) {
+		CHECK(0);
+		buf_free(&out);
+		return NULL;
+	}
+	CHECK(line[out.len - 1] == '\n');
+	CHECK(memchr(line, '\n', out.len - 1) == NULL);
+	CHECK(jsonstr_valid_utf8(line, out.len));
+	n = out.len < rawsize ? out.len : rawsize - 1;
+	memcpy(raw, line, n);
+	raw[n] = '\0';
+	root = cJSON_ParseWithLength(line, out.len + 1);
+	buf_free(&out);
+	CHECK(root != NULL);
+	if (root == NULL)
+		return NULL;
+	CHECK_INT(cJSON_GetArraySize(root), NKEYS + nextra);
+	for (i = 0, item = root->child; item != NULL; i++, item = item->next)
+		if (i < NKEYS)
+			CHECK_STR(item->string, keys[i]);
+		else if (i < NKEYS + nextra)
+			CHECK_STR(item->string, extra[i - NKEYS]);
+	return root;
+}
+
+static void
+init_done(struct record *rec)
+{
+	record_init(rec);
+	rec->url = strdup("http://h/");
+	rec->url_len = strlen(rec->url);
+	rec->state = RECORD_DONE;
+	rec->status = 200;
+}
+
+static void
+test_extras_null(void)
+{
+	static const char *const extra[] = { "headers", "body", "path" };
+	struct record	 rec;
+	char		 raw[4096];
+	cJSON		*root;
+
+	/* Asked for, with nothing to show: present, and null. */
+	init_done(&rec);
+	rec.extras = RECORD_HEADERS | RECORD_BODY | RECORD_PATH;
+	if ((root = write_extras(&rec, extra, 3, raw, sizeof(raw))) != NULL) {
+		CHECK_NULL(root, "headers");
+		CHECK_NULL(root, "body");
+		CHECK_NULL(root, "path");
+		CHECK(get(root, "body_base64") == NULL);
+		cJSON_Delete(root);
+	}
+	/* Not asked for: absent, whatever the record holds. */
+	rec.extras = 0;
+	rec.path = strdup("out/x");
+	root = write_and_parse(&rec, NULL, 0);
+	cJSON_Delete(root);
+	/* One alone. */
+	rec.extras = RECORD_PATH;
+	if ((root = write_extras(&rec, extra + 2, 1, raw,
+	    sizeof(raw))) != NULL) {
+		CHECK_JSTR(root, "path", "out/x");
+		cJSON_Delete(root);
+	}
+	record_clear(&rec);
+}
+
+static void
+test_extras_values(void)
+{
+	static const char *const extra[] = { "headers", "body", "path" };
+	static const char	 body[] = "h\xc3\xa9llo\0world\n";
+	static const char	 nulhdr[] = "X-Nul: a\0b\r\n";
+	struct record		 rec;
+	char			 raw[4096];
+	cJSON			*root;
+	const cJSON		*h;
+
+	init_done(&rec);
+	rec.extras = RECORD_HEADERS | RECORD_BODY | RECORD_PATH;
+	if ((rec.headers = hdrs_new(4096)) == NULL) {
+		CHECK(0);
+		record_clear(&rec);
+		return;
+	}
+	hdrs_feed(rec.headers, "HTTP/1.1 200 OK\r\n", 17);
+	hdrs_feed(rec.headers, "Content-Type: text/plain\r\n", 26);
+	hdrs_feed(rec.headers, "X-Bad: \xff\"q\"\r\n", 13);
+	hdrs_feed(rec.headers, "Set-Cookie: a\r\n", 15);
+	hdrs_feed(rec.headers, "set-cookie: b\r\n", 15);
+	hdrs_feed(rec.headers, nulhdr, sizeof(nulhdr) - 1);
+	rec.body_len = sizeof(body) - 1;
+	rec.body = malloc(rec.body_len);
+	memcpy(rec.body, body, rec.body_len);
+	rec.path = strdup("dir/000000-h_");
+	if ((root = write_extras(&rec, extra, 3, raw, sizeof(raw))) == NULL) {
+		record_clear(&rec);
+		return;
+	}
+	h = get(root, "headers");
+	CHECK(cJSON_IsObject(h));
+	CHECK_INT(cJSON_GetArraySize(h), 4);
+	CHECK_JSTR(h, "content-type", "text/plain");
+	CHECK_JSTR(h, "x-bad", FFFD "\"q\"");
+	CHECK_JSTR(h, "set-cookie", "a, b");
+	/* NUL bytes survive as \u0000, in headers and body alike. */
+	CHECK(strstr(raw, "\"x-nul\":\"a\\u0000b\"") != NULL);
+	CHECK(strstr(raw, "\"body\":\"h\xc3\xa9llo\\u0000world\\n\"") != NULL);
+	CHECK(get(root, "body_base64") == NULL);
+	CHECK_JSTR(root, "path", "dir/000000-h_");
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+static void
+test_body_base64(void)
+{
+	static const char *const extra[] = { "body_base64" };
+	static const struct {
+		const char	*body;
+		size_t		 len;
+		const char	*want;
+	} table[] = {
+		{ "\xff", 1, "/w==" },
+		{ "\xff\xfe", 2, "//4=" },
+		{ "\xff\xfe\xfd", 3, "//79" },
+		{ "\xfb\xff", 2, "+/8=" },
+		{ "\x80", 1, "gA==" },
+		{ "foob\xe2\x82", 6, "Zm9vYuKC" },
+		{ "\0\0\0\xc0", 4, "AAAAwA==" },
+	};
+	struct record	 rec;
+	char		 raw[4096];
+	cJSON		*root;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		init_done(&rec);
+		rec.extras = RECORD_BODY;
+		rec.body_len = table[i].len;
+		rec.body = malloc(rec.body_len);
+		memcpy(rec.body, table[i].body, rec.body_len);
+		root = write_extras(&rec, extra, 1, raw, sizeof(raw));
+		if (root != NULL) {
+			CHECK_JSTR(root, "body_base64", table[i].want);
+			CHECK(get(root, "body") == NULL);
+			cJSON_Delete(root);
+		}
+		record_clear(&rec);
+	}
+	/* An empty body is valid UTF-8: "body": "". */
+	init_done(&rec);
+	rec.extras = RECORD_BODY;
+	rec.body = strdup("");
+	root = write_extras(&rec, (const char *const[]){ "body" }, 1, raw,
+	    sizeof(raw));
+	if (root != NULL) {
+		CHECK_JSTR(root, "body", "");
+		cJSON_Delete(root);
+	}
+	record_clear(&rec);
+}
+
+/* A body far longer than the other strings still fits its scratch room. */
+static void
+test_big_body(void)
+{
+	struct record	 rec;
+	struct buf	 out;
+	size_t		 n = 3 * 1024 * 1024;
+
+	init_done(&rec);
+	rec.extras = RECORD_BODY;
+	rec.body_len = n;
+	rec.body = malloc(n);
+	if (rec.body == NULL) {
+		CHECK(0);
+		return;
+	}
+	/* Control bytes: the escaping is at its longest, 6 bytes each. */
+	memset(rec.body, 0x01, n);
+	buf_init(&out, 64 << 20);
+	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK(out.len > 6 * n);
+	buf_clear(&out);
+	rec.body[0] = (char)0xff;
+	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK(out.len > n * 4 / 3 && out.len < 6 * n);
+	buf_free(&out);
+	record_clear(&rec);
+}
+
 int
 main(void)
 {
@@ -522,5 +733,9 @@ main(void)
 	RUN(test_appends);
 	RUN(test_limit);
 	RUN(test_long_strings);
+	RUN(test_extras_null);
+	RUN(test_extras_values);
+	RUN(test_body_base64);
+	RUN(test_big_body);
 	return harness_result();
 }

@@ -1,4 +1,10 @@
-/* Unit tests for sched: the jobs limit, FIFO starts, cancel_all. */
+/*
+ * Unit tests for sched: the jobs limit, FIFO starts, cancel_all; per-host
+ * limits, fairness between hosts, rate and host_rate spacing, holds, and
+ * per-host state being dropped. Fake work, a real loop, no sleeps: time
+ * passes only through loop timers.
+ */
+#include <math.h>
 #include <stdlib.h>
 
 #include "future.h"
@@ -9,35 +15,71 @@
 
 HARNESS_MAIN;
 
+/* Tasks in the older, single-host tests. */
 #define MAXTASKS	8
+/* Room for tasks and starts in any test. */
+#define NTASKS		64
+/* Hosts a fake may name: index 0 is the shared host "". */
+#define NHOSTS		4
+
+static const char *const host_names[NHOSTS] = { "", "a.example",
+	"b.example", "c.example" };
 
 struct world;
 
-/* Fake work: counts starts and cancels, keeps the world's in-flight count. */
+/*
+ * Fake work: counts starts and cancels, keeps the world's in-flight
+ * counts. With duration >= 0 it finishes by itself that many seconds
+ * after it starts (on a loop timer); else finish() ends it.
+ */
 struct fake {
-	struct world	*w;
-	int		 id;
-	int		 starts;
-	int		 cancels;
-	int		 fail_start;
+	struct world		*w;
+	int			 id;
+	int			 host;	/* index in host_names */
+	int			 starts;
+	int			 cancels;
+	int			 fail_start;
+	double			 duration;
+	struct loop_timer	*timer;
+	double			 finished_at;
 };
 
 struct world {
 	struct loop	*loop;
 	struct sched	*sched;
 	size_t		 jobs;
-	struct task	*tasks[MAXTASKS];
-	struct fake	*fakes[MAXTASKS];
-	int		 start_order[MAXTASKS];
+	struct task	*tasks[NTASKS];
+	struct fake	*fakes[NTASKS];
+	int		 start_order[NTASKS];
+	double		 start_time[NTASKS];	/* loop_now() of each start */
 	size_t		 n_started;
 	size_t		 in_flight, max_in_flight;
+	size_t		 host_in_flight[NHOSTS], host_max[NHOSTS];
 	size_t		 running_at_start_max;
 	int		 slots;		/* on_slot calls */
-	size_t		 started_at_slot[MAXTASKS];
-	size_t		 running_at_slot[MAXTASKS];
+	size_t		 started_at_slot[NTASKS];
+	size_t		 running_at_slot[NTASKS];
 	/* Finished tasks freed by a done-callback added after submit. */
 	int		 freed;
 };
+
+static void
+work_over(struct fake *fk)
+{
+	fk->w->in_flight--;
+	fk->w->host_in_flight[fk->host]--;
+	fk->finished_at = loop_now();
+}
+
+static void
+fake_timeout(void *arg)
+{
+	struct fake	*fk = arg;
+
+	fk->timer = NULL;
+	work_over(fk);
+	task_done(fk->w->tasks[fk->id]);
+}
 
 static int
 fake_start(struct task *task, void *data)
@@ -46,8 +88,10 @@ fake_start(struct task *task, void *data)
 	struct world	*w = fk->w;
 
 	fk->starts++;
-	if (w->n_started < MAXTASKS)
+	if (w->n_started < NTASKS) {
 		w->start_order[w->n_started] = fk->id;
+		w->start_time[w->n_started] = loop_now();
+	}
 	w->n_started++;
 	if (sched_running(w->sched) > w->running_at_start_max)
 		w->running_at_start_max = sched_running(w->sched);
@@ -57,6 +101,11 @@ fake_start(struct task *task, void *data)
 	}
 	if (++w->in_flight > w->max_in_flight)
 		w->max_in_flight = w->in_flight;
+	if (++w->host_in_flight[fk->host] > w->host_max[fk->host])
+		w->host_max[fk->host] = w->host_in_flight[fk->host];
+	if (fk->duration >= 0)
+		fk->timer = loop_call_later(w->loop, fk->duration, fake_timeout,
+		    fk);
 	return 0;
 }
 
@@ -66,39 +115,83 @@ fake_cancel(struct task *task, void *data, const char *reason)
 	struct fake	*fk = data;
 
 	fk->cancels++;
-	fk->w->in_flight--;
+	loop_timer_cancel(fk->timer);
+	fk->timer = NULL;
+	work_over(fk);
 	task_cancelled(task, reason);
 }
 
 static const struct task_ops fake_ops = { fake_start, fake_cancel, NULL };
+
+static const char *
+fake_host(struct task *task)
+{
+	return host_names[((struct fake *)task_data(task))->host];
+}
 
 static void
 on_slot(void *arg)
 {
 	struct world	*w = arg;
 
-	if (w->slots < MAXTASKS) {
+	if (w->slots < NTASKS) {
 		w->started_at_slot[w->slots] = w->n_started;
 		w->running_at_slot[w->slots] = sched_running(w->sched);
 	}
 	w->slots++;
 }
 
+/*
+ * A world of ntasks fakes on host "" that finish only when told, under
+ * cfg (whose callbacks are filled in here).
+ */
 static void
-world_init(struct world *w, size_t jobs, int ntasks)
+world_init_cfg(struct world *w, struct sched_config cfg, int ntasks)
 {
 	int	i;
 
 	*w = (struct world){ 0 };
-	w->jobs = jobs;
+	w->jobs = cfg.jobs;
 	w->loop = loop_new();
-	w->sched = sched_new(jobs, on_slot, w);
+	cfg.host_of = fake_host;
+	cfg.on_slot = on_slot;
+	cfg.arg = w;
+	w->sched = sched_new(w->loop, &cfg);
+	CHECK(w->sched != NULL);
 	for (i = 0; i < ntasks; i++) {
 		w->fakes[i] = calloc(1, sizeof(*w->fakes[i]));
 		w->fakes[i]->w = w;
 		w->fakes[i]->id = i;
+		w->fakes[i]->duration = -1;
 		w->tasks[i] = task_new(w->loop, &fake_ops, w->fakes[i]);
 	}
+}
+
+static void
+world_init(struct world *w, size_t jobs, int ntasks)
+{
+	world_init_cfg(w, (struct sched_config){ .jobs = jobs }, ntasks);
+}
+
+/* Tasks from..to-1 go to host, each taking duration seconds. */
+static void
+world_tasks(struct world *w, int from, int to, int host, double duration)
+{
+	int	i;
+
+	for (i = from; i < to; i++) {
+		w->fakes[i]->host = host;
+		w->fakes[i]->duration = duration;
+	}
+}
+
+static void
+submit_range(struct world *w, int from, int to)
+{
+	int	i;
+
+	for (i = from; i < to; i++)
+		CHECK_INT(sched_submit(w->sched, w->tasks[i]), 0);
 }
 
 static void
@@ -109,32 +202,66 @@ world_free(struct world *w)
 	CHECK_INT(sched_queued(w->sched), 0);
 	CHECK_INT(sched_running(w->sched), 0);
 	sched_free(w->sched);
-	for (i = 0; i < MAXTASKS; i++) {
+	for (i = 0; i < NTASKS; i++) {
 		task_free(w->tasks[i]);
 		free(w->fakes[i]);
 	}
 	loop_free(w->loop);
 }
 
+/* Where task id stands among the starts, or -1 if it never started. */
+static int
+start_rank(const struct world *w, int id)
+{
+	size_t	i;
+
+	for (i = 0; i < w->n_started && i < NTASKS; i++)
+		if (w->start_order[i] == id)
+			return (int)i;
+	return -1;
+}
+
+/* When task id started, or NAN. */
+static double
+started_at(const struct world *w, int id)
+{
+	int	r = start_rank(w, id);
+
+	return r < 0 ? NAN : w->start_time[r];
+}
+
 /* Finishes the work of task id, as the fake's transfer completing. */
 static void
 finish(struct world *w, int id)
 {
-	w->in_flight--;
+	work_over(w->fakes[id]);
 	task_done(w->tasks[id]);
 }
 
 static void
 test_new(void)
 {
-	struct sched	*s = sched_new(0, NULL, NULL);
+	struct loop		*loop = loop_new();
+	struct sched_config	 cfg = { 0 };
+	struct sched		*s;
 
-	CHECK(s == NULL);
-	s = sched_new(3, NULL, NULL);
+	CHECK(sched_new(loop, &cfg) == NULL);
+	cfg.jobs = 3;
+	cfg.rate = -1;
+	CHECK(sched_new(loop, &cfg) == NULL);
+	cfg.rate = 0;
+	cfg.host_rate = NAN;
+	CHECK(sched_new(loop, &cfg) == NULL);
+	cfg.host_rate = 0;
+	s = sched_new(loop, &cfg);
 	CHECK(s != NULL);
 	CHECK_INT(sched_queued(s), 0);
 	CHECK_INT(sched_running(s), 0);
+	CHECK_INT(sched_ready(s), 0);
+	CHECK_INT(sched_hosts(s), 0);
 	sched_free(s);
+	sched_free(NULL);
+	loop_free(loop);
 }
 
 /* Turn by turn: which tasks finish on each turn (-1 ends a turn). */
@@ -434,6 +561,372 @@ test_queued_cancelled_directly(void)
 	world_free(&w);
 }
 
+/*
+ * A queued task cancelled directly whose callback has not run yet is at
+ * the head when a slot frees: it is passed over, not given the slot.
+ */
+static void
+test_cancelled_head_skipped(void)
+{
+	struct world	w;
+
+	world_init(&w, 1, 3);
+	submit_range(&w, 0, 3);
+	finish(&w, 0);
+	CHECK_INT(task_cancel(w.tasks[1], "first"), 1);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.fakes[1]->starts, 0);
+	CHECK_INT(w.fakes[2]->starts, 1);
+	CHECK_INT(sched_running(w.sched), 1);
+	CHECK_INT(sched_queued(w.sched), 0);
+	/* One slot freed, one on_slot, and task 2 had started by then. */
+	CHECK_INT(w.slots, 1);
+	CHECK_INT(w.started_at_slot[0], 2);
+	finish(&w, 2);
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+}
+
+/* per_host holds for each of three hosts, and each host starts in FIFO. */
+static void
+test_per_host_three_hosts(void)
+{
+	struct world	w;
+	int		h, i;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 10, .per_host = 2 },
+	    15);
+	for (h = 1; h <= 3; h++)
+		world_tasks(&w, (h - 1) * 5, h * 5, h, 0.01);
+	submit_range(&w, 0, 15);
+	/* Two per host start at once, though ten global slots are free. */
+	CHECK_INT(w.n_started, 6);
+	CHECK_INT(sched_running(w.sched), 6);
+	CHECK_INT(sched_queued(w.sched), 9);
+	CHECK_INT(sched_ready(w.sched), 0);
+	CHECK_INT(sched_hosts(w.sched), 3);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 15);
+	CHECK_INT(w.max_in_flight, 6);
+	for (h = 1; h <= 3; h++) {
+		CHECK_INT(w.host_max[h], 2);
+		for (i = (h - 1) * 5 + 1; i < h * 5; i++)
+			CHECK(start_rank(&w, i - 1) < start_rank(&w, i));
+	}
+	for (i = 0; i < 15; i++)
+		CHECK_INT(future_state(task_future(w.tasks[i])), FUTURE_DONE);
+	CHECK_INT(w.slots, 15);
+	/* Nothing queued, running or pending: no host state is left. */
+	CHECK_INT(sched_hosts(w.sched), 0);
+	world_free(&w);
+}
+
+/*
+ * Host A, per_host 1, has ten long tasks queued ahead of host B's five
+ * quick ones: B's all run while A's first is still running.
+ */
+static void
+test_fairness(void)
+{
+	struct world	w;
+	int		i;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 2, .per_host = 1 },
+	    15);
+	world_tasks(&w, 0, 10, 1, -1);	/* A: never finish by themselves */
+	world_tasks(&w, 10, 15, 2, 0);	/* B: finish on the next pass */
+	submit_range(&w, 0, 15);
+	CHECK_INT(w.n_started, 2);
+	CHECK_INT(w.start_order[0], 0);
+	CHECK_INT(w.start_order[1], 10);
+	/* Returns once nothing but A's first task is left. */
+	CHECK_INT(loop_run(w.loop), 0);
+	for (i = 10; i < 15; i++)
+		CHECK_INT(future_state(task_future(w.tasks[i])), FUTURE_DONE);
+	CHECK_INT(w.n_started, 6);
+	CHECK_INT(w.fakes[1]->starts, 0);
+	CHECK_INT(w.host_max[1], 1);
+	CHECK_INT(w.host_max[2], 1);
+	/* What the app sees: 9 queued, none of them could start. */
+	CHECK_INT(sched_queued(w.sched), 9);
+	CHECK_INT(sched_ready(w.sched), 0);
+	CHECK_INT(sched_running(w.sched), 1);
+	sched_cancel_all(w.sched, "signal");
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+}
+
+/* With no per-host limit, tasks of several hosts start in submit order. */
+static void
+test_order_across_hosts(void)
+{
+	static const int	 hosts[] = { 1, 1, 2, 1, 3, 2, 2, 1 };
+	static const int	 ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1,
+				     5, -1, 6, -1, 7 };
+	struct world		 w;
+	struct script		 sc;
+	int			 i;
+
+	world_init(&w, 1, MAXTASKS);
+	for (i = 0; i < MAXTASKS; i++)
+		w.fakes[i]->host = hosts[i];
+	submit_range(&w, 0, MAXTASKS);
+	sc = (struct script){ &w, ids, sizeof(ids) / sizeof(ids[0]), 0 };
+	loop_call_soon(w.loop, play, &sc);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, MAXTASKS);
+	for (i = 0; i < MAXTASKS; i++)
+		CHECK_INT(w.start_order[i], i);
+	world_free(&w);
+}
+
+/* rate 50/s: ten starts, one every 20 ms, the first at once. */
+static void
+test_rate_spacing(void)
+{
+	struct world	w;
+	size_t		i;
+	double		span;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 10, .rate = 50 },
+	    10);
+	world_tasks(&w, 0, 10, 0, 0);
+	submit_range(&w, 0, 10);
+	CHECK_INT(w.n_started, 1);
+	CHECK_INT(sched_queued(w.sched), 9);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 10);
+	for (i = 1; i < 10; i++)
+		CHECK(w.start_time[i] - w.start_time[i - 1] >= 0.018);
+	span = w.start_time[9] - w.start_time[0];
+	CHECK(span >= 0.18);
+	/* Generous: only a loop that lost its timer would be this slow. */
+	CHECK(span < 2.0);
+	CHECK_INT(w.start_order[9], 9);
+	world_free(&w);
+
+	/* Starts from the timer tell on_slot too: the app may read on. */
+	world_init_cfg(&w, (struct sched_config){ .jobs = 5, .rate = 50 },
+	    3);
+	submit_range(&w, 0, 3);
+	CHECK_INT(w.n_started, 1);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 3);
+	CHECK_INT(w.slots, 2);
+	sched_cancel_all(w.sched, "signal");
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+}
+
+/* host_rate spaces each host on its own: B never waits for A's spacing. */
+static void
+test_host_rate_independent(void)
+{
+	struct world	w;
+	int		i;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 10,
+	    .host_rate = 20 }, 8);
+	world_tasks(&w, 0, 4, 1, 0);
+	world_tasks(&w, 4, 8, 2, 0);
+	submit_range(&w, 0, 8);
+	/* A's first and B's first, though B's were submitted after A's. */
+	CHECK_INT(w.n_started, 2);
+	CHECK_INT(w.fakes[4]->starts, 1);
+	/* One start now per host at most: A and B are spaced, not ready. */
+	CHECK_INT(sched_ready(w.sched), 0);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 8);
+	for (i = 1; i < 4; i++) {
+		CHECK(started_at(&w, i) - started_at(&w, i - 1) >= 0.045);
+		CHECK(started_at(&w, 4 + i) - started_at(&w, 3 + i) >= 0.045);
+	}
+	/* B's k-th start is A's k-th start's neighbour, not a whole
+	 * interval later; the bound is half an interval. */
+	for (i = 0; i < 4; i++)
+		CHECK(fabs(started_at(&w, 4 + i) - started_at(&w, i)) < 0.025);
+	world_free(&w);
+}
+
+static void
+test_hold_host(void)
+{
+	struct world	w;
+	double		until, until2;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 4 }, 6);
+	world_tasks(&w, 0, 2, 1, 0);
+	world_tasks(&w, 2, 4, 2, 0);
+	/* A hold that is over already is nothing. */
+	CHECK_INT(sched_hold_host(w.sched, "a.example", loop_now() - 1), 0);
+	CHECK_INT(sched_hosts(w.sched), 0);
+	until = loop_now() + 0.1;
+	CHECK_INT(sched_hold_host(w.sched, "a.example", until), 0);
+	/* An earlier hold does not shorten a later one. */
+	CHECK_INT(sched_hold_host(w.sched, "a.example", loop_now() + 0.01), 0);
+	CHECK_INT(sched_hosts(w.sched), 1);
+	submit_range(&w, 0, 4);
+	/* Only B's start; A's wait though slots are free. */
+	CHECK_INT(w.n_started, 2);
+	CHECK_INT(w.fakes[2]->starts, 1);
+	CHECK_INT(w.fakes[3]->starts, 1);
+	CHECK_INT(sched_queued(w.sched), 2);
+	CHECK_INT(sched_ready(w.sched), 0);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 4);
+	CHECK(started_at(&w, 0) >= until);
+	CHECK(started_at(&w, 1) >= until);
+	CHECK(started_at(&w, 2) < until);
+	CHECK(started_at(&w, 3) < until);
+	CHECK_INT(w.start_order[2], 0);
+
+	/* A hold leaves a running task alone and delays the next one. */
+	world_tasks(&w, 4, 6, 1, -1);
+	submit_range(&w, 4, 5);
+	CHECK_INT(w.fakes[4]->starts, 1);
+	until2 = loop_now() + 0.05;
+	CHECK_INT(sched_hold_host(w.sched, "a.example", until2), 0);
+	submit_range(&w, 5, 6);
+	CHECK_INT(w.fakes[5]->starts, 0);
+	CHECK_INT(sched_running(w.sched), 1);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.fakes[4]->cancels, 0);
+	CHECK_INT(w.fakes[5]->starts, 1);
+	CHECK(started_at(&w, 5) >= until2);
+	finish(&w, 4);
+	finish(&w, 5);
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+}
+
+/* Queued, held and running tasks all end; the hold's timer goes too. */
+static void
+test_cancel_all_mixed(void)
+{
+	struct world	w;
+	double		t0;
+	int		i;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 2, .per_host = 1 },
+	    6);
+	world_tasks(&w, 0, 3, 1, -1);
+	world_tasks(&w, 3, 4, 3, -1);
+	world_tasks(&w, 4, 6, 2, -1);
+	CHECK_INT(sched_hold_host(w.sched, "b.example", loop_now() + 5), 0);
+	submit_range(&w, 0, 6);
+	CHECK_INT(w.n_started, 2);
+	CHECK_INT(w.fakes[0]->starts, 1);
+	CHECK_INT(w.fakes[3]->starts, 1);
+	CHECK_INT(sched_queued(w.sched), 4);
+	sched_cancel_all(w.sched, "deadline");
+	CHECK_INT(sched_queued(w.sched), 0);
+	CHECK_INT(sched_running(w.sched), 0);
+	CHECK_INT(sched_ready(w.sched), 0);
+	for (i = 0; i < 6; i++) {
+		struct future *f = task_future(w.tasks[i]);
+
+		CHECK_INT(future_state(f), FUTURE_CANCELLED);
+		CHECK_STR(future_cancel_reason(f), "deadline");
+		CHECK_INT(w.fakes[i]->cancels, i == 0 || i == 3);
+		CHECK_INT(w.fakes[i]->starts, i == 0 || i == 3);
+	}
+	/* No timer is left for the 5 s hold: the loop ends at once. */
+	t0 = loop_now();
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK(loop_now() - t0 < 1.0);
+	CHECK_INT(w.n_started, 2);
+	CHECK_INT(w.slots, 2);
+	CHECK_INT(w.in_flight, 0);
+	/* The hold itself is kept (sched_free frees it). */
+	CHECK_INT(sched_hosts(w.sched), 1);
+	world_free(&w);
+}
+
+/* sched_ready: what could start at once if global slots were free. */
+static void
+test_ready(void)
+{
+	struct world	w;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 1, .per_host = 2 },
+	    8);
+	world_tasks(&w, 0, 5, 1, -1);
+	world_tasks(&w, 5, 6, 2, -1);
+	world_tasks(&w, 6, 8, 3, -1);
+	CHECK_INT(sched_hold_host(w.sched, "c.example", loop_now() + 5), 0);
+	submit_range(&w, 0, 8);
+	CHECK_INT(w.n_started, 1);
+	CHECK_INT(sched_queued(w.sched), 7);
+	/* A: 4 queued, room for 1 more; B: 1; C: held. */
+	CHECK_INT(sched_ready(w.sched), 2);
+	sched_cancel_all(w.sched, "signal");
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 1 }, 6);
+	world_tasks(&w, 0, 4, 1, -1);
+	world_tasks(&w, 4, 6, 2, -1);
+	submit_range(&w, 0, 6);
+	CHECK_INT(sched_ready(w.sched), 5);
+	sched_cancel_all(w.sched, "signal");
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 1, .host_rate = 1 },
+	    6);
+	world_tasks(&w, 0, 4, 1, -1);
+	world_tasks(&w, 4, 6, 2, -1);
+	submit_range(&w, 0, 6);
+	/* A started and is spaced; B may start one now. */
+	CHECK_INT(sched_ready(w.sched), 1);
+	sched_cancel_all(w.sched, "signal");
+	CHECK_INT(loop_run(w.loop), 0);
+	world_free(&w);
+}
+
+static void
+nothing(void *arg)
+{
+	(void)arg;
+}
+
+/* Host state goes once nothing about the host matters any more. */
+static void
+test_host_state_freed(void)
+{
+	struct world	w;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 2, .per_host = 1 },
+	    9);
+	world_tasks(&w, 0, 3, 1, 0);
+	world_tasks(&w, 3, 6, 2, 0);
+	world_tasks(&w, 6, 9, 3, 0);
+	submit_range(&w, 0, 9);
+	CHECK_INT(sched_hosts(w.sched), 3);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 9);
+	CHECK_INT(sched_hosts(w.sched), 0);
+	world_free(&w);
+
+	/* Spacing and holds outlive the tasks, then go too. */
+	world_init_cfg(&w, (struct sched_config){ .jobs = 4,
+	    .host_rate = 20 }, 3);
+	world_tasks(&w, 0, 1, 1, 0);
+	world_tasks(&w, 1, 2, 2, 0);
+	world_tasks(&w, 2, 3, 3, 0);
+	submit_range(&w, 0, 3);
+	CHECK_INT(sched_hold_host(w.sched, "", loop_now() + 0.03), 0);
+	CHECK_INT(sched_hosts(w.sched), 4);
+	/* No timer is armed just to drop state: the loop ends. */
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 3);
+	CHECK(loop_call_later(w.loop, 0.06, nothing, NULL) != NULL);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(sched_ready(w.sched), 0);
+	CHECK_INT(sched_hosts(w.sched), 0);
+	world_free(&w);
+}
+
 int
 main(void)
 {
@@ -446,5 +939,15 @@ main(void)
 	RUN(test_cancel_all_empty);
 	RUN(test_deadline);
 	RUN(test_queued_cancelled_directly);
+	RUN(test_cancelled_head_skipped);
+	RUN(test_per_host_three_hosts);
+	RUN(test_fairness);
+	RUN(test_order_across_hosts);
+	RUN(test_rate_spacing);
+	RUN(test_host_rate_independent);
+	RUN(test_hold_host);
+	RUN(test_cancel_all_mixed);
+	RUN(test_ready);
+	RUN(test_host_state_freed);
 	return harness_result();
 }

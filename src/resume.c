@@ -1,0 +1,617 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "jsonstr.h"
+#include "resume.h"
+
+#define CHUNK		(64 * 1024)
+
+/* Bytes in front of each arena entry: its length, as a uint32_t. */
+#define LENSIZE		sizeof(uint32_t)
+
+/*
+ * A table slot: off is the entry's arena offset plus one (0: empty slot);
+ * hash is kept beside it so that most probes compare no bytes.
+ */
+struct slot {
+	size_t		 off;
+	uint64_t	 hash;
+};
+
+/*
+ * Invariants: the table's size is 0 or a power of two, and at most three
+ * quarters of it are used, so linear probing always ends at an empty slot.
+ * The arena holds each distinct URL once: its length, then its bytes.
+ */
+struct resume {
+	char		*arena;
+	size_t		 arena_len;
+	size_t		 arena_cap;
+	struct slot	*slots;
+	size_t		 nslots;
+	size_t		 count;
+	int		 unterminated;
+};
+
+/* The table's hash: FNV-1a 64, internal only (any version may change it). */
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint64_t		 h = UINT64_C(14695981039346656037);
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+static int
+entry_equal(const struct resume *r, size_t off, const char *s, size_t len)
+{
+	uint32_t	 n;
+
+	memcpy(&n, r->arena + off, LENSIZE);
+	return n == len && memcmp(r->arena + off + LENSIZE, s, len) == 0;
+}
+
+/* Returns the slot holding s, or the empty slot where it belongs. */
+static struct slot *
+find_slot(const struct resume *r, uint64_t h, const char *s, size_t len)
+{
+	size_t		 mask = r->nslots - 1, i;
+	struct slot	*sl;
+
+	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+		sl = &r->slots[i];
+		if (sl->off == 0)
+			return sl;
+		if (sl->hash == h && entry_equal(r, sl->off - 1, s, len))
+			return sl;
+	}
+}
+
+static int
+grow_table(struct resume *r)
+{
+	struct slot	*old = r->slots, *slots, *sl;
+	size_t		 oldn = r->nslots, n, i;
+
+	n = oldn == 0 ? 1024 : oldn * 2;
+	if (n < oldn || n > SIZE_MAX / sizeof(*slots))
+		return -1;
+	if ((slots = calloc(n, sizeof(*slots))) == NULL)
+		return -1;
+	r->slots = slots;
+	r->nslots = n;
+	for (i = 0; i < oldn; i++) {
+		if (old[i].off == 0)
+			continue;
+		for (sl = &slots[(size_t)old[i].hash & (n - 1)]; sl->off != 0;
+		    sl = &slots[(size_t)(sl - slots + 1) & (n - 1)])
+			;
+		*sl = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static int
+arena_reserve(struct resume *r, size_t need)
+{
+	char	*p;
+	size_t	 cap;
+
+	if (need <= r->arena_cap - r->arena_len)
+		return 0;
+	if (need > SIZE_MAX / 2 - r->arena_len)
+		return -1;
+	cap = r->arena_cap == 0 ? 64 * 1024 : r->arena_cap;
+	while (cap - r->arena_len < need)
+		cap *= 2;
+	if ((p = realloc(r->arena, cap)) == NULL)
+		return -1;
+	r->arena = p;
+	r->arena_cap = cap;
+	return 0;
+}
+
+/* Adds the URL unless present. Returns 0, or -1 when out of memory. */
+static int
+insert(struct resume *r, const char *s, size_t len)
+{
+	uint64_t	 h = hash_bytes(s, len);
+	struct slot	*sl;
+	uint32_t	 n = (uint32_t)len;
+
+	if (r->nslots == 0 || r->count + 1 > r->nslots / 4 * 3) {
+		if (grow_table(r) == -1)
+			return -1;
+	}
+	sl = find_slot(r, h, s, len);
+	if (sl->off != 0)
+		return 0;
+	if (arena_reserve(r, LENSIZE + len) == -1)
+		return -1;
+	memcpy(r->arena + r->arena_len, &n, LENSIZE);
+	memcpy(r->arena + r->arena_len + LENSIZE, s, len);
+	sl->off = r->arena_len + 1;
+	sl->hash = h;
+	r->arena_len += LENSIZE + len;
+	r->count++;
+	return 0;
+}
+
+static int
+lookup(const struct resume *r, const char *s, size_t len)
+{
+	if (r->count == 0)
+		return 0;
+	return find_slot(r, hash_bytes(s, len), s, len)->off != 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads the 4 hex digits after "\u" at s (len bytes left). */
+static long
+read_u16(const char *s, size_t len)
+{
+	long	 v = 0;
+	int	 i, d;
+
+	if (len < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((d = hexval((unsigned char)s[i])) == -1)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static int
+put_utf8(struct buf *out, unsigned long cp)
+{
+	char	 u[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return buf_append(out, u, n);
+}
+
+/*
+ * Decodes the JSON string literal, quotes included, of len bytes at lit
+ * into out, keeping NUL bytes. A lone surrogate becomes U+FFFD. Returns
+ * 0, or -1 when the literal is malformed (an unknown escape, a raw control
+ * byte) or out cannot hold it.
+ */
+static int
+decode_string(const char *lit, size_t len, struct buf *out)
+{
+	const char	*s, *end, *run;
+	long		 hi, lo;
+	unsigned long	 cp;
+	int		 c;
+
+	if (len < 2 || lit[0] != '"' || lit[len - 1] != '"')
+		return -1;
+	s = lit + 1;
+	end = lit + len - 1;
+	while (s < end) {
+		/* Plain bytes are copied a run at a time. */
+		for (run = s; s < end && *s != '\\'; s++)
+			if ((unsigned char)*s < 0x20 || *s == '"')
+				return -1;
+		if (s > run && buf_append(out, run, (size_t)(s - run)) == -1)
+			return -1;
+		if (s == end)
+			break;
+		if (end - s < 2)
+			return -1;
+		switch (c = (unsigned char)s[1]) {
+		case '"':
+		case '\\':
+		case '/':
+			if (buf_putc(out, (char)c) == -1)
+				return -1;
+			s += 2;
+			continue;
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		case 'n':
+			c = '\n';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 't':
+			c = '\t';
+			break;
+		case 'u':
+			if ((hi = read_u16(s, (size_t)(end - s))) == -1)
+				return -1;
+			s += 6;
+			cp = (unsigned long)hi;
+			if (hi >= 0xd800 && hi <= 0xdbff &&
+			    (lo = read_u16(s, (size_t)(end - s))) >= 0xdc00 &&
+			    lo <= 0xdfff) {
+				cp = 0x10000 +
+				    (((unsigned long)hi - 0xd800) << 10) +
+				    ((unsigned long)lo - 0xdc00);
+				s += 6;
+			} else if (hi >= 0xd800 && hi <= 0xdfff)
+				cp = 0xfffd;
+			if (put_utf8(out, cp) == -1)
+				return -1;
+			continue;
+		default:
+			return -1;
+		}
+		if (buf_putc(out, (char)c) == -1)
+			return -1;
+		s += 2;
+	}
+	return 0;
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t
+skip_space(const char *s, size_t len, size_t i)
+{
+	while (i < len && is_space((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/*
+ * Returns the index just past the string literal starting at the quote at
+ * s[i], or 0 when it does not end within len.
+ */
+static size_t
+string_end(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns the index just past the JSON value starting at s[i], or 0 when
+ * it does not end within len. Nested values are skipped by counting
+ * brackets, without recursion; the line was already checked by cJSON.
+ */
+static size_t
+value_end(const char *s, size_t len, size_t i)
+{
+	size_t	 depth = 0;
+
+	if (i >= len)
+		return 0;
+	if (s[i] == '"')
+		return string_end(s, len, i);
+	if (s[i] != '{' && s[i] != '[') {
+		while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']' &&
+		    !is_space((unsigned char)s[i]))
+			i++;
+		return i;
+	}
+	for (; i < len; i++) {
+		if (s[i] == '"') {
+			if ((i = string_end(s, len, i)) == 0)
+				return 0;
+			i--;
+		} else if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Whether the string literal of len bytes at lit decodes to "url". */
+static int
+is_url_key(const char *lit, size_t len)
+{
+	struct buf	 key;
+	int		 yes;
+
+	/* Any literal longer than "url" in \u escapes is not the key. */
+	if (len > 5 * 6)
+		return 0;
+	buf_init(&key, 8);
+	yes = decode_string(lit, len, &key) == 0 && key.len == 3 &&
+	    memcmp(key.data, "url", 3) == 0;
+	buf_free(&key);
+	return yes;
+}
+
+/*
+ * Finds the string value of the first "url" member of the JSON object in
+ * the len bytes at s, as cJSON's lookup does. Returns 0 and sets *lit and
+ * *litlen to the literal (with its quotes), or -1.
+ */
+static int
+find_url(const char *s, size_t len, const char **lit, size_t *litlen)
+{
+	size_t	 i, kend, vend;
+	int	 found;
+
+	i = skip_space(s, len, 0);
+	if (i >= len || s[i++] != '{')
+		return -1;
+	for (;;) {
+		i = skip_space(s, len, i);
+		if (i >= len || s[i] != '"')
+			return -1;
+		if ((kend = string_end(s, len, i)) == 0)
+			return -1;
+		found = is_url_key(s + i, kend - i);
+		i = skip_space(s, len, kend);
+		if (i >= len || s[i++] != ':')
+			return -1;
+		i = skip_space(s, len, i);
+		if ((vend = value_end(s, len, i)) == 0)
+			return -1;
+		if (found) {
+			if (s[i] != '"')
+				return -1;
+			*lit = s + i;
+			*litlen = vend - i;
+			return 0;
+		}
+		i = skip_space(s, len, vend);
+		if (i >= len || s[i++] != ',')
+			return -1;
+	}
+}
+
+/*
+ * Handles one line of len bytes (no '\n'). Lines that are not a done
+ * record are ignored. Returns 0, or -1 when out of memory.
+ */
+static int
+take_line(struct resume *r, const char *line, size_t len, struct buf *url)
+{
+	cJSON		*root, *state, *item;
+	const char	*end = NULL, *lit;
+	size_t		 litlen, i;
+	int		 rc = 0;
+
+	/* A raw NUL is not JSON, and cJSON might stop at it. */
+	if (len == 0 || memchr(line, '\0', len) != NULL)
+		return 0;
+	if ((root = cJSON_ParseWithLengthOpts(line, len, &end, 0)) == NULL)
+		return 0;
+	if (end == NULL || end < line || end > line + len)
+		goto out;
+	for (i = (size_t)(end - line); i < len; i++)
+		if (!is_space((unsigned char)line[i]))
+			goto out;
+	if (!cJSON_IsObject(root))
+		goto out;
+	state = cJSON_GetObjectItemCaseSensitive(root, "state");
+	item = cJSON_GetObjectItemCaseSensitive(root, "url");
+	if (!cJSON_IsString(state) || state->valuestring == NULL ||
+	    strcmp(state->valuestring, "done") != 0 || !cJSON_IsString(item))
+		goto out;
+	buf_clear(url);
+	if (find_url(line, len, &lit, &litlen) == -1 ||
+	    decode_string(lit, litlen, url) == -1)
+		goto out;
+	rc = insert(r, url->len > 0 ? url->data : "", url->len);
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+static void
+set_err(char *err, size_t errlen, const char *path, int errnum)
+{
+	if (err == NULL || errlen == 0)
+		return;
+	snprintf(err, errlen, "%s: %s", path,
+	    errnum == ENOMEM ? "out of memory" : strerror(errnum));
+}
+
+/*
+ * Reads fd to its end, line by line. A line that lies whole in the chunk
+ * is used in place; one that spans reads is gathered in line, and one
+ * that passes RESUME_MAX_LINE is dropped up to its '\n'. Returns 0, or -1
+ * with errno set.
+ */
+static int
+read_lines(struct resume *r, int fd)
+{
+	struct buf	 line, url;
+	char		*chunk, *p, *nl, *end;
+	ssize_t		 n;
+	size_t		 seg;
+	int		 skipping = 0, rc = -1, saved;
+
+	if ((chunk = malloc(CHUNK)) == NULL)
+		return -1;
+	buf_init(&line, RESUME_MAX_LINE);
+	buf_init(&url, RESUME_MAX_LINE);
+	for (;;) {
+		if ((n = read(fd, chunk, CHUNK)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		r->unterminated = chunk[n - 1] != '\n';
+		for (p = chunk, end = chunk + n; p < end; p = nl + 1) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				nl = end;
+			seg = (size_t)(nl - p);
+			if (!skipping && line.len == 0 && nl < end) {
+				if (take_line(r, p, seg, &url) == -1)
+					goto nomem;
+				continue;
+			}
+			if (!skipping && buf_append(&line, p, seg) == -1) {
+				if (seg <= line.limit - line.len)
+					goto nomem;
+				/* Too long to be a record we wrote. */
+				skipping = 1;
+				buf_free(&line);
+			}
+			if (nl == end)
+				break;
+			if (!skipping && take_line(r, line.data != NULL ?
+			    line.data : "", line.len, &url) == -1)
+				goto nomem;
+			skipping = 0;
+			buf_clear(&line);
+		}
+	}
+	/* The last line, unless it ended with '\n' (then line is empty). */
+	if (!skipping && line.len > 0 && take_line(r, line.data, line.len,
+	    &url) == -1)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	errno = ENOMEM;
+out:
+	saved = errno;
+	buf_free(&line);
+	buf_free(&url);
+	free(chunk);
+	errno = saved;
+	return rc;
+}
+
+struct resume *
+resume_load(const char *path, char *err, size_t errlen)
+{
+	struct resume	*r;
+	int		 fd, saved;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		set_err(err, errlen, path, ENOMEM);
+		return NULL;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return r;
+		set_err(err, errlen, path, errno);
+		free(r);
+		return NULL;
+	}
+	if (read_lines(r, fd) == -1) {
+		saved = errno;
+		set_err(err, errlen, path, saved);
+		close(fd);
+		resume_free(r);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	return r;
+}
+
+int
+resume_done(const struct resume *r, const char *url, size_t len)
+{
+	struct buf	 lit, dec;
+	int		 rc = -1;
+
+	if (r == NULL || r->count == 0)
+		return 0;
+	if (jsonstr_valid_utf8(url, len))
+		return lookup(r, url, len);
+	/*
+	 * Make the line what output writes, and back: jsonstr decides which
+	 * bytes are invalid, so the two can never disagree. At most 6 bytes
+	 * per input byte plus quotes; a longer line was never done anyway.
+	 */
+	if (len > RESUME_MAX_LINE)
+		return 0;
+	buf_init(&lit, len * 6 + 2);
+	buf_init(&dec, len * 3 + 1);
+	if (jsonstr_append(&lit, url, len) == 0 &&
+	    decode_string(lit.data, lit.len, &dec) == 0)
+		rc = lookup(r, dec.len > 0 ? dec.data : "", dec.len);
+	buf_free(&lit);
+	buf_free(&dec);
+	return rc;
+}
+
+size_t
+resume_count(const struct resume *r)
+{
+	return r != NULL ? r->count : 0;
+}
+
+int
+resume_unterminated(const struct resume *r)
+{
+	return r != NULL && r->unterminated;
+}
+
+void
+resume_free(struct resume *r)
+{
+	if (r == NULL)
+		return;
+	free(r->arena);
+	free(r->slots);
+	free(r);
+}

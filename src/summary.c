@@ -1,0 +1,544 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "record.h"
+#include "summary.h"
+
+#define NSTATES		3
+#define STATUS_MIN	100
+#define STATUS_MAX	999
+#define NSTATUSES	(STATUS_MAX - STATUS_MIN + 1)
+#define NERRORS		(ERROR_CANCELLED + 1)
+
+/*
+ * The histogram: values in integer nanoseconds. Below SUB each value has
+ * its own bucket; from there each power of two [2^e, 2^(e+1)) is cut into
+ * SUB equal buckets, so a bucket is at most 1/SUB of its lower bound wide
+ * and its midpoint within 1/(2 SUB) of any value in it.
+ */
+#define SUB_BITS	5
+#define SUB		(1u << SUB_BITS)
+#define TOP_BITS	40
+#define TOP		(UINT64_C(1) << TOP_BITS)
+#define NBUCKETS	(SUB + (TOP_BITS - SUB_BITS) * SUB)
+
+/* The widest bar of '#' in the printed histogram. */
+#define BAR_MAX		40
+
+/* Room for the row bounds of one series, from 1 us up to about 1e18 ns. */
+#define MAX_BOUNDS	64
+
+struct summary {
+	uint64_t	 records;
+	uint64_t	 states[NSTATES];
+	uint64_t	 statuses[NSTATUSES];
+	uint64_t	 errors[NERRORS];
+	uint64_t	 bytes;
+	double		 elapsed;
+	uint64_t	 lat_count;
+	double		 lat_min;	/* seconds, exact */
+	double		 lat_max;
+	uint64_t	 hist[NBUCKETS];
+};
+
+/* A row of the coarse histogram: latencies in (previous le, le]. */
+struct row {
+	uint64_t	 le;	/* nanoseconds */
+	uint64_t	 count;
+};
+
+struct summary *
+summary_new(void)
+{
+	return calloc(1, sizeof(struct summary));
+}
+
+void
+summary_free(struct summary *s)
+{
+	free(s);
+}
+
+static size_t
+bucket_of(uint64_t v)
+{
+	unsigned	 e;
+
+	if (v >= TOP)
+		v = TOP - 1;
+	if (v < SUB)
+		return (size_t)v;
+	for (e = SUB_BITS; (v >> (e + 1)) != 0; e++)
+		;
+	return SUB + (size_t)(e - SUB_BITS) * SUB +
+	    (size_t)((v >> (e - SUB_BITS)) - SUB);
+}
+
+/* Returns the midpoint of bucket i, in nanoseconds. */
+static uint64_t
+bucket_mid(size_t i)
+{
+	size_t		 j;
+	unsigned	 shift;
+
+	if (i < SUB)
+		return i;
+	j = i - SUB;
+	shift = (unsigned)(j / SUB);
+	return ((uint64_t)(SUB + j % SUB) << shift) +
+	    ((UINT64_C(1) << shift) >> 1);
+}
+
+static uint64_t
+to_ns(double seconds)
+{
+	double	 ns = seconds * 1e9 + 0.5;
+
+	return ns >= 1.8e19 ? UINT64_MAX : (uint64_t)ns;
+}
+
+void
+summary_add(struct summary *s, const struct record *rec)
+{
+	double	 t = rec->time[TIME_TOTAL];
+
+	s->records++;
+	if ((unsigned)rec->state < NSTATES)
+		s->states[rec->state]++;
+	if (rec->status >= STATUS_MIN && rec->status <= STATUS_MAX)
+		s->statuses[rec->status - STATUS_MIN]++;
+	if (rec->error != ERROR_NONE && (unsigned)rec->error < NERRORS)
+		s->errors[rec->error]++;
+	if (rec->size > 0)
+		s->bytes += (uint64_t)rec->size;
+	/* NaN and the null time (< 0) fail this test. */
+	if (rec->state != RECORD_DONE || !(t >= 0))
+		return;
+	if (s->lat_count == 0 || t < s->lat_min)
+		s->lat_min = t;
+	if (s->lat_count == 0 || t > s->lat_max)
+		s->lat_max = t;
+	s->lat_count++;
+	s->hist[bucket_of(to_ns(t))]++;
+}
+
+void
+summary_set_elapsed(struct summary *s, double seconds)
+{
+	s->elapsed = seconds > 0 ? seconds : 0;
+}
+
+/*
+ * Returns the value bucket i stands for, in nanoseconds: its midpoint,
+ * kept within the exact extremes seen. The top bucket also holds every
+ * time past the histogram's range, and then stands for the maximum.
+ */
+static uint64_t
+clamped_mid(const struct summary *s, size_t i)
+{
+	uint64_t	 v = bucket_mid(i), lo = to_ns(s->lat_min),
+			 hi = to_ns(s->lat_max);
+
+	if (i == NBUCKETS - 1 && hi >= TOP)
+		return hi;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+double
+summary_percentile(const struct summary *s, double q)
+{
+	uint64_t	 rank, seen = 0;
+	size_t		 i;
+
+	if (s->lat_count == 0 || !(q > 0))
+		return -1;
+	if (q >= 1)
+		return s->lat_max;
+	/* Nearest rank: the least value with a share q of all at or below. */
+	rank = (uint64_t)(q * (double)s->lat_count);
+	if ((double)rank < q * (double)s->lat_count)
+		rank++;
+	if (rank < 1)
+		rank = 1;
+	for (i = 0; i < NBUCKETS; i++) {
+		seen += s->hist[i];
+		if (seen >= rank)
+			return (double)clamped_mid(s, i) / 1e9;
+	}
+	return s->lat_max;
+}
+
+/*
+ * Fills bounds with a series of "nice" row bounds in nanoseconds, from
+ * 1 us upwards: mantissas 1, 2, 5 in each decade for series 0, else only
+ * 1, every series-th decade. Returns how many.
+ */
+static size_t
+series_bounds(int series, uint64_t *bounds)
+{
+	static const unsigned	 m125[] = { 1, 2, 5 };
+	uint64_t		 decade = 1000;
+	size_t			 n = 0, j, nm = series == 0 ? 3 : 1;
+	int			 k;
+
+	for (;;) {
+		for (j = 0; j < nm && n < MAX_BOUNDS; j++)
+			bounds[n++] = decade * m125[j];
+		for (k = 0; k < (series == 0 ? 1 : series); k++) {
+			if (decade > UINT64_MAX / 100)
+				return n;
+			decade *= 10;
+		}
+	}
+}
+
+/*
+ * Builds at most SUMMARY_ROWS rows covering the latencies: the finest
+ * series whose bounds fit from the lowest bucket's value (so the first
+ * row is never empty) to the exact maximum (so no row's bound is below a
+ * time it counts). Returns the number of rows (0 without latencies).
+ */
+static size_t
+build_rows(const struct summary *s, struct row *rows)
+{
+	uint64_t	 bounds[MAX_BOUNDS], lo, hi, v;
+	size_t		 n, first, last, nrows = 0, i, r;
+	int		 series;
+
+	if (s->lat_count == 0)
+		return 0;
+	for (i = 0; i + 1 < NBUCKETS && s->hist[i] == 0; i++)
+		;
+	lo = clamped_mid(s, i);
+	hi = to_ns(s->lat_max);
+	for (series = 0;; series++) {
+		n = series_bounds(series, bounds);
+		for (first = 0; first + 1 < n && bounds[first] < lo; first++)
+			;
+		for (last = first; last + 1 < n && bounds[last] < hi; last++)
+			;
+		if (last - first + 1 <= SUMMARY_ROWS)
+			break;
+	}
+	for (i = first; i <= last; i++) {
+		rows[nrows].le = bounds[i];
+		rows[nrows++].count = 0;
+	}
+	for (i = 0; i < NBUCKETS; i++) {
+		if (s->hist[i] == 0)
+			continue;
+		v = clamped_mid(s, i);
+		/* Anything past the last bound (absurd times) goes there. */
+		for (r = 0; r + 1 < nrows && rows[r].le < v; r++)
+			;
+		rows[r].count += s->hist[i];
+	}
+	return nrows;
+}
+
+/* Formats a time in seconds for people: "850 us", "12.3 ms", "1.5 s". */
+static void
+format_time(char *buf, size_t size, double seconds)
+{
+	if (seconds < 1e-3)
+		snprintf(buf, size, "%.3g us", seconds * 1e6);
+	else if (seconds < 1)
+		snprintf(buf, size, "%.3g ms", seconds * 1e3);
+	else if (seconds < 1000)
+		snprintf(buf, size, "%.3g s", seconds);
+	else
+		snprintf(buf, size, "%.0f s", seconds);
+}
+
+static void
+print_states(const struct summary *s, FILE *f)
+{
+	static const enum record_state	 order[] = { RECORD_DONE, RECORD_ERROR,
+					    RECORD_CANCELLED };
+	size_t				 i;
+
+	fprintf(f, "  states      ");
+	for (i = 0; i < NSTATES; i++)
+		fprintf(f, "%s%llu %s", i > 0 ? ", " : "",
+		    (unsigned long long)s->states[order[i]],
+		    record_state_name(order[i]));
+	fputc('\n', f);
+}
+
+static void
+print_statuses(const struct summary *s, FILE *f)
+{
+	size_t	 i;
+	int	 any = 0;
+
+	fprintf(f, "  statuses    ");
+	for (i = 0; i < NSTATUSES; i++) {
+		if (s->statuses[i] == 0)
+			continue;
+		fprintf(f, "%s%zu: %llu", any ? ", " : "", i + STATUS_MIN,
+		    (unsigned long long)s->statuses[i]);
+		any = 1;
+	}
+	fprintf(f, "%s\n", any ? "" : "none");
+}
+
+static void
+print_errors(const struct summary *s, FILE *f)
+{
+	size_t	 i;
+	int	 any = 0;
+
+	fprintf(f, "  errors      ");
+	for (i = 1; i < NERRORS; i++) {
+		if (s->errors[i] == 0)
+			continue;
+		fprintf(f, "%s%s: %llu", any ? ", " : "",
+		    record_error_name((enum record_error)i),
+		    (unsigned long long)s->errors[i]);
+		any = 1;
+	}
+	fprintf(f, "%s\n", any ? "" : "none");
+}
+
+static void
+print_latency(const struct summary *s, FILE *f)
+{
+	static const double	 qs[] = { 0.5, 0.9, 0.99, 1 };
+	static const char *const names[] = { "p50", "p90", "p99", "max" };
+	struct row		 rows[SUMMARY_ROWS];
+	char			 t[32];
+	size_t			 i, n, w;
+	uint64_t		 top = 0;
+
+	if (s->lat_count == 0) {
+		fprintf(f, "  latency     none (no done records)\n");
+		return;
+	}
+	fprintf(f, "  latency     ");
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		format_time(t, sizeof(t), summary_percentile(s, qs[i]));
+		fprintf(f, "%s%s %s", i > 0 ? ", " : "", names[i], t);
+	}
+	fprintf(f, " (%llu done)\n", (unsigned long long)s->lat_count);
+	n = build_rows(s, rows);
+	for (i = 0; i < n; i++)
+		if (rows[i].count > top)
+			top = rows[i].count;
+	for (i = 0; i < n; i++) {
+		format_time(t, sizeof(t), (double)rows[i].le / 1e9);
+		/* Rounded up, so any non-empty row shows at least one '#'. */
+		w = (size_t)(((double)rows[i].count * BAR_MAX +
+		    (double)top - 1) / (double)top);
+		if (w > BAR_MAX)
+			w = BAR_MAX;
+		fprintf(f, "    <= %-8s %10llu", t,
+		    (unsigned long long)rows[i].count);
+		if (w > 0)
+			fprintf(f, " %.*s", (int)w,
+			    "########################################");
+		fputc('\n', f);
+	}
+}
+
+int
+summary_print(const struct summary *s, FILE *f)
+{
+	char	 t[32];
+
+	format_time(t, sizeof(t), s->elapsed);
+	fprintf(f, "afetch: summary: %llu records in %s\n",
+	    (unsigned long long)s->records, t);
+	print_states(s, f);
+	print_statuses(s, f);
+	print_errors(s, f);
+	fprintf(f, "  bytes       %llu\n", (unsigned long long)s->bytes);
+	if (s->elapsed > 0)
+		fprintf(f, "  throughput  %.1f records/s, %.0f bytes/s\n",
+		    (double)s->records / s->elapsed,
+		    (double)s->bytes / s->elapsed);
+	else
+		fprintf(f, "  throughput  -\n");
+	print_latency(s, f);
+	if (fflush(f) == EOF || ferror(f))
+		return -1;
+	return 0;
+}
+
+/* Rounds v to 1/scale (scale 1e6: microseconds), as output rounds times. */
+static double
+round_to(double v, double scale)
+{
+	/* Past 2^53 there is nothing left to round. */
+	if (!(v >= 0 && v * scale < 9e15))
+		return v;
+	return (double)(long long)(v * scale + 0.5) / scale;
+}
+
+static int
+add_count(cJSON *obj, const char *key, uint64_t n)
+{
+	return cJSON_AddNumberToObject(obj, key, (double)n) != NULL ? 0 : -1;
+}
+
+static int
+add_rate(cJSON *obj, const char *key, uint64_t n, double elapsed)
+{
+	if (!(elapsed > 0))
+		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+	return cJSON_AddNumberToObject(obj, key,
+	    round_to((double)n / elapsed, 1e3)) != NULL ? 0 : -1;
+}
+
+static int
+add_tables(cJSON *root, const struct summary *s)
+{
+	cJSON	*obj;
+	char	 key[8];
+	size_t	 i;
+
+	if ((obj = cJSON_AddObjectToObject(root, "states")) == NULL)
+		return -1;
+	for (i = 0; i < NSTATES; i++)
+		if (add_count(obj, record_state_name((enum record_state)i),
+		    s->states[i]) == -1)
+			return -1;
+	if ((obj = cJSON_AddObjectToObject(root, "statuses")) == NULL)
+		return -1;
+	for (i = 0; i < NSTATUSES; i++) {
+		if (s->statuses[i] == 0)
+			continue;
+		snprintf(key, sizeof(key), "%zu", i + STATUS_MIN);
+		if (add_count(obj, key, s->statuses[i]) == -1)
+			return -1;
+	}
+	if ((obj = cJSON_AddObjectToObject(root, "errors")) == NULL)
+		return -1;
+	for (i = 1; i < NERRORS; i++) {
+		if (s->errors[i] == 0)
+			continue;
+		if (add_count(obj, record_error_name((enum record_error)i),
+		    s->errors[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_latency(cJSON *root, const struct summary *s)
+{
+	static const double	 qs[] = { 0.5, 0.9, 0.99, 1 };
+	static const char *const names[] = { "p50", "p90", "p99", "max" };
+	struct row		 rows[SUMMARY_ROWS];
+	cJSON			*obj, *hist, *row;
+	size_t			 i, n;
+
+	if (s->lat_count == 0) {
+		if (cJSON_AddNullToObject(root, "latency") == NULL)
+			return -1;
+	} else {
+		if ((obj = cJSON_AddObjectToObject(root, "latency")) == NULL)
+			return -1;
+		for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+			if (cJSON_AddNumberToObject(obj, names[i],
+			    round_to(summary_percentile(s, qs[i]), 1e6)) ==
+			    NULL)
+				return -1;
+	}
+	if ((hist = cJSON_AddArrayToObject(root, "histogram")) == NULL)
+		return -1;
+	n = build_rows(s, rows);
+	for (i = 0; i < n; i++) {
+		/* Added to the array first, so it is freed with the root. */
+		if ((row = cJSON_CreateObject()) == NULL)
+			return -1;
+		if (!cJSON_AddItemToArray(hist, row)) {
+			cJSON_Delete(row);
+			return -1;
+		}
+		if (cJSON_AddNumberToObject(row, "le",
+		    round_to((double)rows[i].le / 1e9, 1e6)) == NULL ||
+		    add_count(row, "count", rows[i].count) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Returns the summary as JSON text for cJSON_free(), or NULL. */
+static char *
+to_json(const struct summary *s)
+{
+	cJSON	*root;
+	char	*text = NULL;
+
+	if ((root = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (add_count(root, "records", s->records) == 0 &&
+	    add_tables(root, s) == 0 &&
+	    add_count(root, "bytes", s->bytes) == 0 &&
+	    cJSON_AddNumberToObject(root, "elapsed",
+	    round_to(s->elapsed, 1e6)) != NULL &&
+	    add_rate(root, "records_per_second", s->records, s->elapsed) == 0 &&
+	    add_rate(root, "bytes_per_second", s->bytes, s->elapsed) == 0 &&
+	    add_latency(root, s) == 0)
+		text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+int
+summary_write_json(const struct summary *s, const char *path)
+{
+	char	*text, *tmp = NULL;
+	FILE	*f = NULL;
+	size_t	 len;
+	int	 saved;
+
+	if ((text = to_json(s)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	len = strlen(path) + sizeof(".tmp");
+	if ((tmp = malloc(len)) == NULL) {
+		saved = ENOMEM;
+		goto fail;
+	}
+	snprintf(tmp, len, "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		saved = errno;
+		free(tmp);
+		tmp = NULL;
+		goto fail;
+	}
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
+		saved = errno;
+		goto fail;
+	}
+	saved = fclose(f) == EOF ? errno : 0;
+	f = NULL;
+	if (saved != 0 || rename(tmp, path) == -1) {
+		if (saved == 0)
+			saved = errno;
+		goto fail;
+	}
+	free(tmp);
+	cJSON_free(text);
+	return 0;
+fail:
+	if (f != NULL)
+		fclose(f);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	cJSON_free(text);
+	errno = saved != 0 ? saved : EIO;
+	return -1;
+}

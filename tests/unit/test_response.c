@@ -1,0 +1,133 @@
+/* Unit tests for response: libcurl's body and header callbacks, offline. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "errmap.h"
+#include "harness.h"
+#include "hdrs.h"
+#include "response.h"
+
+HARNESS_MAIN;
+
+static size_t
+header(struct response *r, const char *line)
+{
+	return response_on_header((char *)line, 1, strlen(line), r);
+}
+
+static size_t
+body(struct response *r, const char *data, size_t len)
+{
+	return response_on_body((char *)data, 1, len, r);
+}
+
+static void
+test_status_and_retry_after(void)
+{
+	struct response	r;
+
+	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
+	CHECK_INT(header(&r, "HTTP/1.1 503 Service Unavailable\r\n"), 35);
+	CHECK_INT(r.responded, 1);
+	CHECK_INT(r.status, 503);
+	header(&r, "retry-after:   120 \r\n");
+	CHECK_STR(r.retry_after, "120");
+	header(&r, "Retry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+	CHECK_STR(r.retry_after, "Sun, 06 Nov 1994 08:49:37 GMT");
+	/* A new response forgets the previous one's. */
+	header(&r, "HTTP/2 200 \r\n");
+	CHECK_INT(r.status, 200);
+	CHECK(r.retry_after == NULL);
+	/* A new attempt forgets everything. */
+	response_reset(&r);
+	CHECK_INT(r.responded, 0);
+	CHECK_INT(r.status, 0);
+	response_free(&r);
+}
+
+static void
+test_refused_redirect(void)
+{
+	struct response	r;
+
+	response_init(&r, -1, 0, 0, 0);
+	header(&r, "HTTP/1.1 302 Found\r\n");
+	header(&r, "Location: file:///etc/passwd\r\n");
+	CHECK_INT(response_refused_redirect(&r), 1);
+	header(&r, "Location: ftp://h/x\r\n");
+	CHECK_INT(response_refused_redirect(&r), 1);
+	header(&r, "Location: HTTPS://h/x\r\n");
+	CHECK_INT(response_refused_redirect(&r), 0);
+	header(&r, "Location: /relative\r\n");
+	CHECK_INT(response_refused_redirect(&r), 0);
+	/* Not a redirect: a Location means nothing. */
+	header(&r, "HTTP/1.1 200 OK\r\n");
+	header(&r, "Location: file:///x\r\n");
+	CHECK_INT(response_refused_redirect(&r), 0);
+	response_free(&r);
+}
+
+static void
+test_body_cap(void)
+{
+	struct response	 r;
+	char		*kept;
+	size_t		 len;
+
+	response_init(&r, 10, 1, 0, 0);
+	CHECK_INT(body(&r, "0123456", 7), 7);
+	CHECK_INT(body(&r, "789", 3), 3);
+	CHECK_INT(r.flags, 0);
+	/* One byte past the cap stops the transfer. */
+	CHECK_INT(body(&r, "x", 1), 0);
+	CHECK(r.flags & ERRMAP_TOO_LARGE);
+	CHECK_INT(r.body_bytes, 11);
+	CHECK_INT(r.body.len, 10);
+	response_reset(&r);
+	CHECK_INT(r.flags, 0);
+	CHECK_INT(r.body_bytes, 0);
+	CHECK_INT(body(&r, "a\0b", 3), 3);
+	kept = response_take_body(&r, &len);
+	CHECK(kept != NULL && len == 3 && memcmp(kept, "a\0b", 3) == 0);
+	free(kept);
+	CHECK_INT(r.body.len, 0);
+	response_free(&r);
+	/* No cap, body not kept: only counted. */
+	response_init(&r, -1, 0, 0, 0);
+	CHECK_INT(body(&r, "abc", 3), 3);
+	CHECK_INT(r.body_bytes, 3);
+	CHECK_INT(r.body.len, 0);
+	response_free(&r);
+}
+
+static void
+test_headers_kept(void)
+{
+	struct response	r;
+	size_t		len;
+
+	CHECK_INT(response_init(&r, -1, 0, 1, 4096), 0);
+	CHECK(r.hdrs != NULL);
+	header(&r, "HTTP/1.1 301 Moved\r\n");
+	header(&r, "Location: /x\r\n");
+	header(&r, "\r\n");
+	header(&r, "HTTP/1.1 200 OK\r\n");
+	header(&r, "X-A: 1\r\n");
+	CHECK_INT(hdrs_count(r.hdrs), 1);
+	CHECK_STR(hdrs_get(r.hdrs, "x-a", &len), "1");
+	response_reset(&r);
+	CHECK_INT(hdrs_count(r.hdrs), 0);
+	response_free(&r);
+}
+
+int
+main(void)
+{
+	RUN(test_status_and_retry_after);
+	RUN(test_refused_redirect);
+	RUN(test_body_cap);
+	RUN(test_headers_kept);
+	return harness_result();
+}

@@ -178,11 +178,16 @@ emit_gathered(struct task *task, void *arg)
 
 /* Whether another URL may be read now: input is read only this far ahead. */
 static int
-may_admit(const struct app *app)
+may_admit(struct app *app)
 {
 	if (app->stopping || app->input_done)
 		return 0;
-	if (sched_queued(app->sched) >= app->jobs)
+	/*
+	 * Read on while fewer than -j queued tasks could start at once, so
+	 * URLs of a held or limited host do not stop the others'; the
+	 * window below still bounds memory.
+	 */
+	if (sched_ready(app->sched) >= app->jobs)
 		return 0;
 	if (app->gather != NULL)
 		return gather_has_room(app->gather);
@@ -336,6 +341,26 @@ pump_later(void *arg)
 	pump(app);
 }
 
+/* The scheduler has room again: read on. */
+static void
+on_slot(void *arg)
+{
+	pump(arg);
+}
+
+/*
+ * A host said 429 or 503 with Retry-After: hold back every new request to
+ * it, not just the one URL. Starts nothing, so safe from the fetch's path.
+ */
+static void
+on_host_backoff(const char *host, double until, void *arg)
+{
+	struct app	*app = arg;
+
+	if (sched_hold_host(app->sched, host, until) == -1)
+		msgs_warnx("%s: out of memory holding back the host", host);
+}
+
 static void
 on_deadline(void *arg)
 {
@@ -483,6 +508,25 @@ end_cut_line(struct app *app)
 		writer_flush(app->writer);
 }
 
+/*
+ * The output buffer must take the largest record whole: a long URL, or
+ * with --body a body that may grow sixfold when escaped (\u00XX), or by
+ * 4/3 in base64.
+ */
+static size_t
+output_limit(const struct config *cfg)
+{
+	const size_t	base = 64 * 1024 * 1024;
+	long long	cap;
+
+	if (!cfg->want_body)
+		return base;
+	cap = cfg->max_size >= 0 ? cfg->max_size : BODY_DEFAULT_CAP;
+	if ((unsigned long long)cap > (SIZE_MAX - base) / 6)
+		return SIZE_MAX;
+	return (size_t)cap * 6 + base;
+}
+
 static int
 setup(struct app *app)
 {
@@ -519,11 +563,15 @@ setup(struct app *app)
 	fo.retries = cfg->retries;
 	fo.retry_delay = cfg->retry_delay;
 	fo.retry_max_delay = cfg->retry_max_delay;
+	fo.on_host_backoff = on_host_backoff;
+	fo.backoff_arg = app;
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
 	    (app->sched = sched_new(app->loop, &(struct sched_config){
-	    .jobs = app->jobs, .host_of = fetch_host,
-	    .on_slot = (void (*)(void *))pump, .arg = app })) == NULL ||
-	    (app->writer = writer_new(app->loop, STDOUT_FILENO)) == NULL ||
+	    .jobs = app->jobs, .per_host = cfg->per_host, .rate = cfg->rate,
+	    .host_rate = cfg->host_rate, .host_of = fetch_host,
+	    .on_slot = on_slot, .arg = app })) == NULL ||
+	    (app->writer = writer_new(app->loop, STDOUT_FILENO,
+	    output_limit(cfg))) == NULL ||
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
 	writer_on_failure(app->writer, on_write_failure, app);

@@ -34,8 +34,6 @@
 #include "transfer.h"
 #include "url.h"
 
-/* With --body and no --max-size, bodies past this are too_large. */
-#define BODY_CAP	(1024LL * 1024)
 /* Response header bytes --headers keeps (libcurl 7.88 refuses a single
  * header line over 100 KiB by itself). */
 #define HDRS_LIMIT	(256 * 1024)
@@ -96,7 +94,7 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	ctx->rng = retry_seed(run_seed(ctx));
 	ctx->body_cap = opts->max_size;
 	if (ctx->body_cap < 0 && opts->want_body)
-		ctx->body_cap = BODY_CAP;
+		ctx->body_cap = BODY_DEFAULT_CAP;
 	/* Built once: every transfer shares the list. */
 	for (i = 0; i < opts->nheaders; i++) {
 		if ((l = curl_slist_append(ctx->headers,

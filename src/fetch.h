@@ -6,6 +6,21 @@
  * request options. Each URL becomes a task (see task.h) whose data is the
  * fetch; when the task finishes, fetch_record() gives its outcome. This
  * module knows nothing of the command line, JSON or scheduling.
+ *
+ * Retries (opts.retries > 0): an attempt that ends transient (see
+ * retry.h) with retries left is followed, after a backoff timer, by another;
+ * the task stays running meanwhile, so it keeps its scheduler slot, and
+ * cancelling it cancels the timer. The wait is retry_wait() of the
+ * jittered exponential backoff and the response's Retry-After, capped by
+ * retry_max_delay. A 429 or 503 with Retry-After also calls
+ * opts.on_host_backoff with the time that wait ends. The record shows the
+ * last attempt and the number made; time.queue stays the wait before the
+ * first.
+ *
+ * Responses: with want_headers the record gets the final response's
+ * fields, with want_body its body (capped at 1 MiB unless max_size says
+ * otherwise), with output_dir the path of the file it was saved to (see
+ * savefile.h); a failed attempt keeps no body and leaves no file.
  */
 #ifndef AFETCH_FETCH_H
 #define AFETCH_FETCH_H
@@ -17,6 +32,9 @@
 struct loop;
 struct task;
 struct fetch_ctx;
+
+/* With want_body and no max_size, bodies over this are too_large. */
+#define BODY_DEFAULT_CAP (1024LL * 1024)
 
 struct fetch_options {
 	double		 timeout;		/* per attempt, seconds; 0: none */

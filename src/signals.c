@@ -83,6 +83,9 @@ signals_new(struct loop *loop, void (*on_signal)(int, void *), void *arg)
 	struct event_base *base = loop_base(loop);
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit a write fails (EFBIG) instead of killing
+	 * us, so a saved body becomes a `write` error record. */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((sig = calloc(1, sizeof(*sig))) == NULL)
 		return NULL;
 	sig->on_signal = on_signal;

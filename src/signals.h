@@ -15,8 +15,9 @@ struct loop;
 struct signals;
 
 /*
- * Ignores SIGPIPE (a closed reader shows up as EPIPE instead) and watches
- * SIGINT and SIGTERM. on_signal(signo, arg) runs once, from the loop, for
+ * Ignores SIGPIPE (a closed reader shows up as EPIPE instead) and SIGXFSZ
+ * (a write past the file-size limit fails with EFBIG), and watches SIGINT
+ * and SIGTERM. on_signal(signo, arg) runs once, from the loop, for
  * the first of them. Returns NULL when out of memory.
  */
 struct signals *signals_new(struct loop *loop,

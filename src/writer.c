@@ -14,8 +14,6 @@
 
 /* Flushed at once past this, so one busy turn cannot grow the buffer. */
 #define HIGH_WATER	(256 * 1024)
-/* One record may be large (a long URL); the buffer takes a few of them. */
-#define BUF_LIMIT	(64 * 1024 * 1024)
 
 struct writer {
 	struct loop	*loop;
@@ -29,7 +27,7 @@ struct writer {
 };
 
 struct writer *
-writer_new(struct loop *loop, int fd)
+writer_new(struct loop *loop, int fd, size_t limit)
 {
 	struct writer	*w;
 
@@ -37,7 +35,7 @@ writer_new(struct loop *loop, int fd)
 		return NULL;
 	w->loop = loop;
 	w->fd = fd;
-	buf_init(&w->buf, BUF_LIMIT);
+	buf_init(&w->buf, limit);
 	return w;
 }
 

@@ -15,8 +15,11 @@
 struct loop;
 struct writer;
 
-/* Returns a writer on fd, or NULL when out of memory. */
-struct writer *writer_new(struct loop *loop, int fd);
+/*
+ * Returns a writer on fd whose buffer holds at most limit bytes (at least
+ * the largest record plus the high-water mark), or NULL when out of memory.
+ */
+struct writer *writer_new(struct loop *loop, int fd, size_t limit);
 
 /* Frees the writer without flushing. */
 void	writer_free(struct writer *w);

@@ -706,13 +706,14 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
     if "check" in case:
         jq_true(subst(case["check"]), records, "records")
     if "stats" in case:
-        jq_true(case["stats"], json.loads(fixture.get("/stats")), "stats")
+        jq_true(subst(case["stats"]), json.loads(fixture.get("/stats")),
+                "stats")
     if "log" in case:
         entries = []
         for line in fixture.get("/log").splitlines():
             t, host, path = line.split(" ", 2)
             entries.append({"t": float(t), "host": host, "path": path})
-        jq_true(case["log"], entries, "log")
+        jq_true(subst(case["log"]), entries, "log")
     if "tls-log" in case:
         jq_true(case["tls-log"], front.entries(), "tls-log")
     if "stderr" in case and not re.search(case["stderr"].strip(), errtext):

@@ -29,7 +29,7 @@ test_status_and_retry_after(void)
 	struct response	r;
 
 	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
-	CHECK_INT(header(&r, "HTTP/1.1 503 Service Unavailable\r\n"), 35);
+	CHECK_INT(header(&r, "HTTP/1.1 503 Service Unavailable\r\n"), 34);
 	CHECK_INT(r.responded, 1);
 	CHECK_INT(r.status, 503);
 	header(&r, "retry-after:   120 \r\n");

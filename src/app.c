@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "app.h"
 #include "as_completed.h"
 #include "buf.h"
+#include "fdlimit.h"
 #include "fetch.h"
 #include "future.h"
 #include "gather.h"
@@ -23,6 +23,7 @@
 #include "output.h"
 #include "progress.h"
 #include "record.h"
+#include "reqdata.h"
 #include "resume.h"
 #include "sched.h"
 #include "shard.h"
@@ -35,8 +36,6 @@
 /* Lines read in one go before the loop gets a turn. */
 #define PUMP_BATCH 4096
 
-/* Descriptors afetch needs beside its transfers: stdio, loop, slack. */
-#define FD_RESERVE 32
 
 struct app {
 	const struct config	*cfg;
@@ -397,35 +396,6 @@ on_write_failure(void *arg)
 	stop(app, "signal");
 }
 
-/*
- * Makes sure the descriptor limit fits -j: raise the soft limit as far as
- * the hard one allows, else lower -j with a warning, rather than failing
- * transfers one by one later.
- */
-static size_t
-fit_jobs_to_fd_limit(size_t jobs)
-{
-	struct rlimit	rl;
-	rlim_t		need = (rlim_t)jobs * 2 + FD_RESERVE;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
-		return jobs;
-	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) {
-		rl.rlim_cur = need;
-		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
-			return jobs;
-	}
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur <= FD_RESERVE * 2)
-		jobs = 1;
-	else
-		jobs = (size_t)(rl.rlim_cur - FD_RESERVE) / 2;
-	msgs_warnx("open file limit is %llu: using -j %zu",
-	    (unsigned long long)rl.rlim_cur, jobs);
-	return jobs;
-}
-
 static int
 open_input(struct app *app)
 {
@@ -452,40 +422,6 @@ open_input(struct app *app)
 		if (app->input_ev == NULL)
 			return -1;
 	}
-	return 0;
-}
-
-/* The largest request body -d @FILE sends. */
-#define DATA_LIMIT (1024LL * 1024 * 1024)
-
-/* Loads -d: the text itself, or with a leading '@' the named file's bytes. */
-static int
-load_data(struct app *app)
-{
-	const char	*data = app->cfg->data;
-	char		 chunk[65536];
-	ssize_t		 n;
-	int		 fd;
-
-	buf_init(&app->data, DATA_LIMIT);
-	if (data == NULL)
-		return 0;
-	if (data[0] != '@')
-		return buf_puts(&app->data, data);
-	if ((fd = open(data + 1, O_RDONLY | O_CLOEXEC)) == -1) {
-		msgs_warnc(errno, "%s", data + 1);
-		return -1;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 || buf_append(&app->data, chunk, (size_t)n) == -1) {
-			msgs_warnc(n == -1 ? errno : EFBIG, "%s", data + 1);
-			close(fd);
-			return -1;
-		}
-	}
-	close(fd);
 	return 0;
 }
 
@@ -533,7 +469,7 @@ setup(struct app *app)
 	const struct config	*cfg = app->cfg;
 	struct fetch_options	 fo;
 
-	app->jobs = fit_jobs_to_fd_limit(cfg->jobs);
+	app->jobs = fdlimit_fit_jobs(cfg->jobs);
 	if ((app->loop = loop_new()) == NULL)
 		return -1;
 	memset(&fo, 0, sizeof(fo));
@@ -548,7 +484,7 @@ setup(struct app *app)
 	fo.method = cfg->method;
 	fo.headers = cfg->headers;
 	fo.nheaders = cfg->nheaders;
-	if (load_data(app) == -1)
+	if (reqdata_load(cfg->data, &app->data) == -1)
 		return -1;
 	fo.data = app->data.data;
 	fo.data_len = app->data.len;

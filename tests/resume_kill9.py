@@ -18,21 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from run_case import Fixture
 
 N = 300
-
-
-def start_fixture(binary, workdir):
-    portfile = os.path.join(workdir, "port")
-    proc = subprocess.Popen([binary, "-q", "-P", portfile])
-    deadline = time.monotonic() + 10
-    while not os.path.exists(portfile):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("fixture server did not start")
-        time.sleep(0.01)
-    with open(portfile) as f:
-        return proc, int(f.read().strip())
 
 
 def count_lines(path):
@@ -47,7 +36,8 @@ def main():
     opts = ap.parse_args()
     failures = []
     with tempfile.TemporaryDirectory() as workdir:
-        fixture, port = start_fixture(opts.fixture, workdir)
+        fixture = Fixture(opts.fixture, workdir)
+        port = fixture.port
         try:
             base = "http://127.0.0.1:%d" % port
             urls = os.path.join(workdir, "urls.txt")
@@ -107,8 +97,7 @@ def main():
             if twice:
                 failures.append("%d indexes done twice, e.g. %s" %
                                 (len(twice), twice[:5]))
-            with urllib.request.urlopen(base + "/stats") as r:
-                counters = json.loads(r.read())["counters"]
+            counters = json.loads(fixture.get("/stats"))["counters"]
             refetched = [u for u in done_first
                          if counters.get(u.rsplit("key=", 1)[1], 0) > 1]
             if refetched:
@@ -117,8 +106,7 @@ def main():
             print("after resume: %d whole records, %d indexes done" %
                   (whole, len(by_index)))
         finally:
-            fixture.send_signal(signal.SIGTERM)
-            fixture.wait()
+            fixture.stop()
     for f in failures:
         print("FAIL: " + f)
     return 1 if failures else 0

@@ -13,26 +13,15 @@ of the short one's. Prints both figures.
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from run_case import Fixture
+
 REAL_EVERY = 100
-
-
-def start_fixture(binary, workdir):
-    portfile = os.path.join(workdir, "port")
-    proc = subprocess.Popen([binary, "-q", "-P", portfile])
-    deadline = time.monotonic() + 10
-    while not os.path.exists(portfile):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("fixture server did not start")
-        time.sleep(0.01)
-    with open(portfile) as f:
-        return proc, int(f.read().strip())
 
 
 def feed(pipe, n, port):
@@ -84,7 +73,8 @@ def main():
     opts = ap.parse_args()
     failures = []
     with tempfile.TemporaryDirectory() as workdir:
-        fixture, port = start_fixture(opts.fixture, workdir)
+        fixture = Fixture(opts.fixture, workdir)
+        port = fixture.port
         try:
             results = {}
             for n in (opts.small, opts.large):
@@ -104,8 +94,7 @@ def main():
                     failures.append("%d lines: exit %d, want 1 (ftp:// "
                                     "lines are errors)" % (n, status))
         finally:
-            fixture.send_signal(signal.SIGTERM)
-            fixture.wait()
+            fixture.stop()
     small, large = results.get(opts.small), results.get(opts.large)
     if small and large:
         print("ratio %.3f" % (large / small))

@@ -613,7 +613,12 @@ app_run(const struct config *cfg)
 	}
 	/* The progress line goes first, so nothing is printed across it. */
 	progress_finish(app.progress);
-	writer_flush(app.writer);
+	/*
+	 * The last records: a failure here has no later loop turn to be
+	 * reported on, so it is handled at once.
+	 */
+	if (writer_flush(app.writer) == -1)
+		on_write_failure(&app);
 	report_summary(&app);
 	teardown(&app);
 

@@ -340,7 +340,7 @@ def examples(lines):
 
 HELP_LINE = re.compile(
     r"^\s+(?:-(?P<short>[A-Za-z0-9]),\s+)?--(?P<long>[A-Za-z0-9][\w.-]*)"
-    r"(?:\[?[ =](?P<arg>[^\s\]]+)\]?)?(?:\s{2,}|\s*$)")
+    r"(?:\[?[ =](?P<arg>'[^']*'|[^\s\]]+)\]?)?(?:\s{2,}|\s*$)")
 
 
 def help_options(text):

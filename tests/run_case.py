@@ -35,6 +35,9 @@ A case is a data file in tests/cases/, made of sections:
                       to it time out
     --- stderr-pty    afetch's stderr is a pseudo-terminal (what it printed
                       there is checked by --- stderr as usual)
+    --- dir           a directory afetch writes into (-o), listed after the run
+    --- dir-check     jq expressions over {"records": [...], "files": {name:
+                      size}} for every file in --- dir, hidden ones included
     --- check-summary jq expressions over {"records": [...], "summary": the
                       JSON object afetch wrote to {file}.summary.json}
     --- tls           puts nginx in front of the fixture as a TLS terminator
@@ -719,6 +722,15 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
     if "stderr" in case and not re.search(case["stderr"].strip(), errtext):
         raise Failure("stderr does not match %r: %r" %
                       (case["stderr"].strip(), errtext[:2000]))
+    if "dir-check" in case:
+        where = subst(case.get("dir", "")).strip()
+        try:
+            files = {n: os.path.getsize(os.path.join(where, n))
+                     for n in os.listdir(where)}
+        except OSError as e:
+            raise Failure("cannot list %s: %s" % (where, e))
+        jq_true(subst(case["dir-check"]),
+                {"records": records, "files": files}, "dir")
     if "check-summary" in case:
         try:
             with open(filename + ".summary.json", encoding="utf-8") as f:

@@ -32,12 +32,80 @@ add_cstring(cJSON *obj, const char *key, const char *s, struct buf *scratch)
 	return add_string(obj, key, s, s != NULL ? strlen(s) : 0, scratch);
 }
 
-static int
-add_number_or_null(cJSON *obj, const char *key, double v, int is_null)
+/*
+ * Numbers go to cJSON as raw text formatted here. cJSON prints each number
+ * with printf("%1.15g") and checks it back with sscanf, which cost more
+ * than all the rest of a record; and seconds written as fixed decimals read
+ * better than 1.2e-05.
+ */
+
+/* Writes v in decimal ending just before end; returns where it starts. */
+static char *
+format_unsigned(char *end, unsigned long long v)
 {
-	if (is_null)
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
+}
+
+static int
+add_integer(cJSON *obj, const char *key, long long v)
+{
+	char	 text[24], *p;
+
+	text[sizeof(text) - 1] = '\0';
+	if (v < 0) {
+		p = format_unsigned(text + sizeof(text) - 1,
+		    0ULL - (unsigned long long)v);
+		*--p = '-';
+	} else
+		p = format_unsigned(text + sizeof(text) - 1,
+		    (unsigned long long)v);
+	return cJSON_AddRawToObject(obj, key, p) != NULL ? 0 : -1;
+}
+
+/* An integer, or null when v is 0 (a status never received). */
+static int
+add_integer_or_null(cJSON *obj, const char *key, long long v)
+{
+	if (v == 0)
 		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
-	return cJSON_AddNumberToObject(obj, key, v) != NULL ? 0 : -1;
+	return add_integer(obj, key, v);
+}
+
+/*
+ * Seconds to the microsecond (all libcurl measures), without trailing
+ * zeros: 0.000123, 1.5, 2. Negative means not measured: null.
+ */
+static int
+add_seconds(cJSON *obj, const char *key, double t)
+{
+	char			 text[48], *p, *end;
+	unsigned long long	 us, frac;
+	int			 i;
+
+	if (!(t >= 0))
+		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+	if (t > 1e12)
+		t = 1e12;
+	us = (unsigned long long)(t * 1e6 + 0.5);
+	frac = us % 1000000;
+	end = text + sizeof(text) - 1;
+	*end = '\0';
+	if (frac != 0) {
+		for (i = 0; i < 6 && frac % 10 == 0; i++)
+			frac /= 10;
+		p = format_unsigned(end, frac);
+		/* Leading zeros of the fraction: 6 digits in all. */
+		while (end - p < 6 - i)
+			*--p = '0';
+		*--p = '.';
+		end = p;
+	}
+	p = format_unsigned(end, us / 1000000);
+	return cJSON_AddRawToObject(obj, key, p) != NULL ? 0 : -1;
 }
 
 static int
@@ -48,16 +116,9 @@ add_times(cJSON *obj, const struct record *rec)
 
 	if ((times = cJSON_AddObjectToObject(obj, "time")) == NULL)
 		return -1;
-	for (i = 0; i < TIME_COUNT; i++) {
-		double t = rec->time[i];
-
-		/* Microsecond resolution is all libcurl measures. */
-		if (t >= 0)
-			t = (double)(long long)(t * 1e6 + 0.5) / 1e6;
-		if (add_number_or_null(times, record_time_name(i), t,
-		    rec->time[i] < 0) == -1)
+	for (i = 0; i < TIME_COUNT; i++)
+		if (add_seconds(times, record_time_name(i), rec->time[i]) == -1)
 			return -1;
-	}
 	return 0;
 }
 
@@ -175,21 +236,18 @@ add_extras(cJSON *obj, const struct record *rec, struct buf *scratch)
 static int
 build(cJSON *obj, const struct record *rec, struct buf *scratch)
 {
-	if (cJSON_AddNumberToObject(obj, "index", (double)rec->index) == NULL ||
+	if (add_integer(obj, "index", (long long)rec->index) == -1 ||
 	    add_string(obj, "url", rec->url, rec->url_len, scratch) == -1 ||
 	    add_cstring(obj, "state", record_state_name(rec->state),
 	    scratch) == -1 ||
-	    add_number_or_null(obj, "status", (double)rec->status,
-	    rec->status == 0) == -1 ||
+	    add_integer_or_null(obj, "status", rec->status) == -1 ||
 	    add_cstring(obj, "final_url", rec->final_url, scratch) == -1 ||
-	    cJSON_AddNumberToObject(obj, "redirects",
-	    (double)rec->redirects) == NULL ||
+	    add_integer(obj, "redirects", rec->redirects) == -1 ||
 	    add_cstring(obj, "http_version", rec->http_version, scratch) == -1 ||
-	    cJSON_AddNumberToObject(obj, "size", (double)rec->size) == NULL ||
+	    add_integer(obj, "size", rec->size) == -1 ||
 	    add_cstring(obj, "content_type", rec->content_type, scratch) == -1 ||
 	    add_cstring(obj, "ip", rec->ip, scratch) == -1 ||
-	    cJSON_AddNumberToObject(obj, "attempts",
-	    (double)rec->attempts) == NULL ||
+	    add_integer(obj, "attempts", rec->attempts) == -1 ||
 	    add_times(obj, rec) == -1 ||
 	    add_error(obj, rec, scratch) == -1 ||
 	    add_extras(obj, rec, scratch) == -1)

@@ -245,6 +245,49 @@ test_integers(void)
 	record_clear(&rec);
 }
 
+/* Seconds are fixed decimals to the microsecond, no exponent, no zeros. */
+static void
+test_seconds_text(void)
+{
+	static const struct {
+		double		 t;
+		const char	*text;
+	} cases[] = {
+		{ 0, "\"queue\":0," },
+		{ 0.000123, "\"queue\":0.000123," },
+		{ 0.0000004, "\"queue\":0," },
+		{ 0.0000006, "\"queue\":0.000001," },
+		{ 1.5, "\"queue\":1.5," },
+		{ 2, "\"queue\":2," },
+		{ 12.345678, "\"queue\":12.345678," },
+		{ 3.05, "\"queue\":3.05," },
+		{ -1, "\"queue\":null," },
+	};
+	struct record	rec;
+	char		raw[4096];
+	cJSON		*root;
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		record_init(&rec);
+		rec.time[TIME_QUEUE] = cases[i].t;
+		root = write_and_parse(&rec, raw, sizeof(raw));
+		CHECK(root != NULL);
+		if (strstr(raw, cases[i].text) == NULL)
+			fprintf(stderr, "want %s in %s\n", cases[i].text, raw);
+		CHECK(strstr(raw, cases[i].text) != NULL);
+		if (root != NULL && cases[i].t >= 0) {
+			const cJSON *q = cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(root, "time"),
+			    "queue");
+
+			CHECK(cJSON_IsNumber(q) &&
+			    fabs(q->valuedouble - cases[i].t) < 0.5e-6 + 1e-12);
+		}
+		cJSON_Delete(root);
+	}
+}
+
 static void
 test_error_record(void)
 {
@@ -724,6 +767,7 @@ main(void)
 	RUN(test_init);
 	RUN(test_full_record);
 	RUN(test_integers);
+	RUN(test_seconds_text);
 	RUN(test_error_record);
 	RUN(test_cancelled_record);
 	RUN(test_error_without_message);

@@ -445,6 +445,27 @@ end_cut_line(struct app *app)
 }
 
 /*
+ * Without --proxy, libcurl looks up five proxy variables in the
+ * environment for every transfer. When none is set, saying "no proxy"
+ * once (an empty CURLOPT_PROXY) means the same and saves those look-ups;
+ * when any is set, libcurl is left to read them as usual (NULL).
+ */
+static const char *
+proxy_from_environment(void)
+{
+	static const char *const names[] = {
+		"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+		"ALL_PROXY", "no_proxy", "NO_PROXY",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (getenv(names[i]) != NULL)
+			return NULL;
+	return "";
+}
+
+/*
  * The output buffer must take the largest record whole: a long URL, or
  * with --body a body that may grow sixfold when escaped (\u00XX), or by
  * 4/3 in base64.
@@ -492,7 +513,7 @@ setup(struct app *app)
 		fo.data = "";
 	fo.insecure = cfg->insecure;
 	fo.cacert = cfg->cacert;
-	fo.proxy = cfg->proxy;
+	fo.proxy = cfg->proxy != NULL ? cfg->proxy : proxy_from_environment();
 	fo.want_headers = cfg->want_headers;
 	fo.want_body = cfg->want_body;
 	fo.output_dir = cfg->output_dir;

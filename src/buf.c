@@ -69,6 +69,18 @@ grow(struct buf *b, size_t need)
 	return 0;
 }
 
+size_t
+buf_reserve(struct buf *b, size_t n)
+{
+	size_t	room = b->limit - b->len;
+
+	if (n > room)
+		n = room;
+	if (n == SIZE_MAX || grow(b, b->len + n + 1) == -1)
+		return 0;
+	return b->cap - b->len - 1 < room ? b->cap - b->len - 1 : room;
+}
+
 int
 buf_append(struct buf *b, const void *data, size_t len)
 {

@@ -31,6 +31,14 @@ void	buf_clear(struct buf *b);
  */
 int	buf_append(struct buf *b, const void *data, size_t len);
 
+/*
+ * Makes room for n more bytes (fewer near the limit) without adding any,
+ * so a writer may fill b->data + b->len directly and then raise b->len.
+ * Returns the room there is now (not counting the NUL's byte), which may
+ * be less than n, and 0 when memory runs out.
+ */
+size_t	buf_reserve(struct buf *b, size_t n);
+
 /* Appends a C string, as buf_append. */
 int	buf_puts(struct buf *b, const char *s);
 

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,40 @@
 #include "output.h"
 
 /*
+ * Members are added under their key by reference (cJSON's "CS" calls): all
+ * keys are string literals, so cJSON need not copy and free each one.
+ */
+static cJSON *
+attach(cJSON *obj, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return NULL;
+	if (!cJSON_AddItemToObjectCS(obj, key, item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+static cJSON *
+add_null(cJSON *obj, const char *key)
+{
+	return attach(obj, key, cJSON_CreateNull());
+}
+
+static cJSON *
+add_raw(cJSON *obj, const char *key, const char *text)
+{
+	return attach(obj, key, cJSON_CreateRaw(text));
+}
+
+static cJSON *
+add_object(cJSON *obj, const char *key)
+{
+	return attach(obj, key, cJSON_CreateObject());
+}
+
+/*
  * Adds a string member, escaped by jsonstr; NULL adds null. The escaped
  * text goes through a scratch buffer because cJSON copies raw values.
  */
@@ -18,11 +53,11 @@ add_string(cJSON *obj, const char *key, const char *s, size_t len,
     struct buf *scratch)
 {
 	if (s == NULL)
-		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+		return add_null(obj, key) != NULL ? 0 : -1;
 	buf_clear(scratch);
 	if (jsonstr_append(scratch, s, len) == -1 || buf_cstr(scratch) == NULL)
 		return -1;
-	return cJSON_AddRawToObject(obj, key, buf_cstr(scratch)) != NULL ?
+	return add_raw(obj, key, buf_cstr(scratch)) != NULL ?
 	    0 : -1;
 }
 
@@ -63,7 +98,7 @@ add_integer(cJSON *obj, const char *key, long long v)
 	} else
 		p = format_unsigned(text + sizeof(text) - 1,
 		    (unsigned long long)v);
-	return cJSON_AddRawToObject(obj, key, p) != NULL ? 0 : -1;
+	return add_raw(obj, key, p) != NULL ? 0 : -1;
 }
 
 /* An integer, or null when v is 0 (a status never received). */
@@ -71,7 +106,7 @@ static int
 add_integer_or_null(cJSON *obj, const char *key, long long v)
 {
 	if (v == 0)
-		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+		return add_null(obj, key) != NULL ? 0 : -1;
 	return add_integer(obj, key, v);
 }
 
@@ -87,7 +122,7 @@ add_seconds(cJSON *obj, const char *key, double t)
 	int			 i;
 
 	if (!(t >= 0))
-		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
+		return add_null(obj, key) != NULL ? 0 : -1;
 	if (t > 1e12)
 		t = 1e12;
 	us = (unsigned long long)(t * 1e6 + 0.5);
@@ -105,7 +140,7 @@ add_seconds(cJSON *obj, const char *key, double t)
 		end = p;
 	}
 	p = format_unsigned(end, us / 1000000);
-	return cJSON_AddRawToObject(obj, key, p) != NULL ? 0 : -1;
+	return add_raw(obj, key, p) != NULL ? 0 : -1;
 }
 
 static int
@@ -114,7 +149,7 @@ add_times(cJSON *obj, const struct record *rec)
 	cJSON	*times;
 	int	 i;
 
-	if ((times = cJSON_AddObjectToObject(obj, "time")) == NULL)
+	if ((times = add_object(obj, "time")) == NULL)
 		return -1;
 	for (i = 0; i < TIME_COUNT; i++)
 		if (add_seconds(times, record_time_name(i), rec->time[i]) == -1)
@@ -129,8 +164,8 @@ add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
 	const char	*message;
 
 	if (rec->error == ERROR_NONE)
-		return cJSON_AddNullToObject(obj, "error") != NULL ? 0 : -1;
-	if ((err = cJSON_AddObjectToObject(obj, "error")) == NULL)
+		return add_null(obj, "error") != NULL ? 0 : -1;
+	if ((err = add_object(obj, "error")) == NULL)
 		return -1;
 	message = rec->error_message != NULL ? rec->error_message :
 	    "out of memory";
@@ -153,7 +188,7 @@ add_headers(cJSON *obj, const struct record *rec, struct buf *scratch)
 	size_t			 i, len;
 
 	if (h == NULL)
-		return cJSON_AddNullToObject(obj, "headers") != NULL ? 0 : -1;
+		return add_null(obj, "headers") != NULL ? 0 : -1;
 	buf_clear(scratch);
 	if (buf_putc(scratch, '{') == -1)
 		return -1;
@@ -168,7 +203,7 @@ add_headers(cJSON *obj, const struct record *rec, struct buf *scratch)
 	}
 	if (buf_putc(scratch, '}') == -1 || buf_cstr(scratch) == NULL)
 		return -1;
-	return cJSON_AddRawToObject(obj, "headers", buf_cstr(scratch)) !=
+	return add_raw(obj, "headers", buf_cstr(scratch)) !=
 	    NULL ? 0 : -1;
 }
 
@@ -206,7 +241,7 @@ static int
 add_body(cJSON *obj, const struct record *rec, struct buf *scratch)
 {
 	if (rec->body == NULL)
-		return cJSON_AddNullToObject(obj, "body") != NULL ? 0 : -1;
+		return add_null(obj, "body") != NULL ? 0 : -1;
 	if (jsonstr_valid_utf8(rec->body, rec->body_len))
 		return add_string(obj, "body", rec->body, rec->body_len,
 		    scratch);
@@ -214,7 +249,7 @@ add_body(cJSON *obj, const struct record *rec, struct buf *scratch)
 	if (append_base64(scratch, (const unsigned char *)rec->body,
 	    rec->body_len) == -1 || buf_cstr(scratch) == NULL)
 		return -1;
-	return cJSON_AddRawToObject(obj, "body_base64", buf_cstr(scratch)) !=
+	return add_raw(obj, "body_base64", buf_cstr(scratch)) !=
 	    NULL ? 0 : -1;
 }
 
@@ -284,6 +319,7 @@ output_record(struct buf *out, const struct record *rec)
 	cJSON		*obj;
 	char		*text = NULL;
 	struct buf	 scratch;
+	size_t		 guess, room;
 	int		 rc = -1;
 
 	/*
@@ -296,6 +332,26 @@ output_record(struct buf *out, const struct record *rec)
 		goto out;
 	if (build(obj, rec, &scratch) == -1)
 		goto out;
+	/*
+	 * Printed straight into the output buffer when the guess of its size
+	 * leaves room (cJSON asks for 5 bytes to spare); otherwise through a
+	 * string of cJSON's own.
+	 */
+	guess = longest_string(rec) * 6 + 4096;
+	room = buf_reserve(out, guess);
+	if (room > 6 && cJSON_PrintPreallocated(obj, out->data + out->len,
+	    (int)(room < INT_MAX ? room : INT_MAX), 0)) {
+		size_t n = strlen(out->data + out->len);
+
+		if (n + 1 <= room) {
+			out->len += n;
+			rc = buf_putc(out, '\n');
+			if (rc == -1)
+				out->data[out->len -= n] = '\0';
+			goto out;
+		}
+		out->data[out->len] = '\0';
+	}
 	if ((text = cJSON_PrintUnformatted(obj)) == NULL)
 		goto out;
 	{

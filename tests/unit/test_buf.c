@@ -146,6 +146,26 @@ test_consume(void)
 	buf_free(&b);
 }
 
+/* buf_reserve makes room without adding, capped by the limit. */
+static void
+test_reserve(void)
+{
+	struct buf	b;
+	size_t		room;
+
+	buf_init(&b, 100);
+	room = buf_reserve(&b, 40);
+	CHECK(room >= 40 && room <= 100);
+	CHECK_INT(b.len, 0);
+	memcpy(b.data, "hello", 6);
+	b.len = 5;
+	CHECK_STR(buf_cstr(&b), "hello");
+	/* Near the limit the room is what the limit leaves. */
+	CHECK_INT(buf_reserve(&b, 1000), 95);
+	CHECK_INT(b.len, 5);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -154,5 +174,6 @@ main(void)
 	RUN(test_growth);
 	RUN(test_limit);
 	RUN(test_consume);
+	RUN(test_reserve);
 	return harness_result();
 }

@@ -28,10 +28,10 @@
 int
 main(int argc, char *argv[])
 {
-	struct rusage	 ru;
-	FILE		*report;
-	pid_t		 pid;
-	int		 status;
+	struct rusage ru;
+	FILE	     *report;
+	pid_t	      pid;
+	int	      status;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: rusage REPORT COMMAND [ARG ...]\n");
@@ -62,9 +62,9 @@ main(int argc, char *argv[])
 		perror("rusage: report");
 		return 127;
 	}
-	fprintf(report, "%ld.%06ld %ld.%06ld %ld\n",
-	    (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec,
-	    (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec, ru.ru_maxrss);
+	fprintf(report, "%ld.%06ld %ld.%06ld %ld\n", (long)ru.ru_utime.tv_sec,
+	    (long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec,
+	    (long)ru.ru_stime.tv_usec, ru.ru_maxrss);
 	if (fclose(report) != 0) {
 		perror("rusage: report");
 		return 127;

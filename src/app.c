@@ -36,44 +36,43 @@
 /* Lines read in one go before the loop gets a turn. */
 #define PUMP_BATCH 4096
 
-
 struct app {
-	const struct config	*cfg;
-	struct loop		*loop;
-	struct fetch_ctx	*fetch;
-	struct sched		*sched;
-	struct writer		*writer;
-	struct signals		*signals;
-	struct gather		*gather;	/* --order input */
-	struct as_completed	*completed;	/* --order completed */
-	struct input		*input;
-	int			 input_fd;	/* opened by us, or -1 */
-	struct event		*input_ev;
-	struct loop_timer	*deadline;
-	struct resume		*resume;	/* --resume; NULL: none */
-	struct progress		*progress;
-	struct summary		*summary;	/* NULL: not asked for */
-	size_t			 jobs;
-	size_t			 lines;		/* URL lines seen: next index */
-	size_t			 skipped;	/* by --resume or --shard */
-	size_t			 read;		/* URLs admitted as tasks */
-	size_t			 written;	/* records handed back */
-	size_t			 done;
-	size_t			 errors;
-	double			 started;
-	size_t			 successes;	/* 2xx, for --first */
-	int			 input_done;
-	int			 stopping;
-	int			 failed;	/* exit 1 unless overridden */
-	int			 exit_signal;	/* 0, or 128 + signo */
-	int			 pipe_closed;
-	int			 pumping;
-	int			 pump_scheduled;
-	struct buf		 data;		/* the request body of -d */
+	const struct config *cfg;
+	struct loop	    *loop;
+	struct fetch_ctx    *fetch;
+	struct sched	    *sched;
+	struct writer	    *writer;
+	struct signals	    *signals;
+	struct gather	    *gather;	/* --order input */
+	struct as_completed *completed; /* --order completed */
+	struct input	    *input;
+	int		     input_fd; /* opened by us, or -1 */
+	struct event	    *input_ev;
+	struct loop_timer   *deadline;
+	struct resume	    *resume; /* --resume; NULL: none */
+	struct progress	    *progress;
+	struct summary	    *summary; /* NULL: not asked for */
+	size_t		     jobs;
+	size_t		     lines;   /* URL lines seen: next index */
+	size_t		     skipped; /* by --resume or --shard */
+	size_t		     read;    /* URLs admitted as tasks */
+	size_t		     written; /* records handed back */
+	size_t		     done;
+	size_t		     errors;
+	double		     started;
+	size_t		     successes; /* 2xx, for --first */
+	int		     input_done;
+	int		     stopping;
+	int		     failed;	  /* exit 1 unless overridden */
+	int		     exit_signal; /* 0, or 128 + signo */
+	int		     pipe_closed;
+	int		     pumping;
+	int		     pump_scheduled;
+	struct buf	     data; /* the request body of -d */
 };
 
-static void	pump(struct app *);
-static void	pump_later(void *);
+static void pump(struct app *);
+static void pump_later(void *);
 
 static size_t
 outstanding(const struct app *app)
@@ -119,7 +118,7 @@ stop(struct app *app, const char *reason)
 static void
 show_progress(struct app *app)
 {
-	struct progress_counts	c;
+	struct progress_counts c;
 
 	c.done = app->done;
 	c.errors = app->errors;
@@ -132,17 +131,16 @@ show_progress(struct app *app)
 static void
 emit(struct task *task, void *arg)
 {
-	struct app		*app = arg;
-	const struct record	*rec = fetch_record(task);
+	struct app	    *app = arg;
+	const struct record *rec = fetch_record(task);
 
-	if (!app->pipe_closed && output_record(writer_buf(app->writer),
-	    rec) == -1) {
+	if (!app->pipe_closed &&
+	    output_record(writer_buf(app->writer), rec) == -1) {
 		msgs_warnx("record %zu: out of memory", rec->index);
 		app->failed = 1;
 	}
 	writer_commit(app->writer);
-	if (rec->state != RECORD_DONE ||
-	    (app->cfg->fail && rec->status >= 400))
+	if (rec->state != RECORD_DONE || (app->cfg->fail && rec->status >= 400))
 		app->failed = 1;
 	if (rec->state == RECORD_DONE && rec->status >= 200 &&
 	    rec->status <= 299)
@@ -156,8 +154,7 @@ emit(struct task *task, void *arg)
 	task_free(task);
 	app->written++;
 	show_progress(app);
-	if (app->cfg->first > 0 &&
-	    app->successes >= (size_t)app->cfg->first)
+	if (app->cfg->first > 0 && app->successes >= (size_t)app->cfg->first)
 		stop(app, "first");
 	check_finished(app);
 	pump(app);
@@ -199,16 +196,14 @@ may_admit(struct app *app)
  * own bytes, so it still lands on exactly one shard.
  */
 static int
-other_shard(const struct app *app, const char *line, size_t len,
-    int truncated)
+other_shard(const struct app *app, const char *line, size_t len, int truncated)
 {
-	char		*url = NULL, *host = NULL;
-	unsigned	 shard;
+	char	*url = NULL, *host = NULL;
+	unsigned shard;
 
 	if (app->cfg->shard_n == 0)
 		return 0;
-	if (!truncated && url_normalise(line, len, &url, &host, NULL) ==
-	    URL_OK)
+	if (!truncated && url_normalise(line, len, &url, &host, NULL) == URL_OK)
 		shard = shard_of(host, strlen(host), app->cfg->shard_n);
 	else
 		shard = shard_of(line, len, app->cfg->shard_n);
@@ -224,9 +219,9 @@ other_shard(const struct app *app, const char *line, size_t len,
 static int
 admit(struct app *app, const char *line, size_t len, int truncated)
 {
-	struct task	*task;
-	int		 requestable, rc;
-	size_t		 index = app->lines++;
+	struct task *task;
+	int	     requestable, rc;
+	size_t	     index = app->lines++;
 
 	if (other_shard(app, line, len, truncated) ||
 	    (app->resume != NULL && resume_done(app->resume, line, len) == 1)) {
@@ -234,8 +229,8 @@ admit(struct app *app, const char *line, size_t len, int truncated)
 		show_progress(app);
 		return 0;
 	}
-	task = fetch_task_new(app->fetch, index, line, len, truncated,
-	    loop_now());
+	task =
+	    fetch_task_new(app->fetch, index, line, len, truncated, loop_now());
 	if (task == NULL)
 		return -1;
 	requestable = fetch_is_requestable(task);
@@ -264,7 +259,7 @@ admit(struct app *app, const char *line, size_t len, int truncated)
 static void
 on_readable(evutil_socket_t fd, short what, void *arg)
 {
-	struct app	*app = arg;
+	struct app *app = arg;
 
 	(void)fd;
 	(void)what;
@@ -280,9 +275,9 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 static void
 pump(struct app *app)
 {
-	const char	*line;
-	size_t		 len;
-	int		 truncated, batch = 0;
+	const char *line;
+	size_t	    len;
+	int	    truncated, batch = 0;
 
 	if (app->pumping)
 		return;
@@ -334,7 +329,7 @@ pump(struct app *app)
 static void
 pump_later(void *arg)
 {
-	struct app	*app = arg;
+	struct app *app = arg;
 
 	app->pump_scheduled = 0;
 	pump(app);
@@ -354,7 +349,7 @@ on_slot(void *arg)
 static void
 on_host_backoff(const char *host, double until, void *arg)
 {
-	struct app	*app = arg;
+	struct app *app = arg;
 
 	if (sched_hold_host(app->sched, host, until) == -1)
 		msgs_warnx("%s: out of memory holding back the host", host);
@@ -363,7 +358,7 @@ on_host_backoff(const char *host, double until, void *arg)
 static void
 on_deadline(void *arg)
 {
-	struct app	*app = arg;
+	struct app *app = arg;
 
 	app->deadline = NULL;
 	stop(app, "deadline");
@@ -372,7 +367,7 @@ on_deadline(void *arg)
 static void
 on_signal(int signo, void *arg)
 {
-	struct app	*app = arg;
+	struct app *app = arg;
 
 	app->exit_signal = 128 + signo;
 	stop(app, "signal");
@@ -381,8 +376,8 @@ on_signal(int signo, void *arg)
 static void
 on_write_failure(void *arg)
 {
-	struct app	*app = arg;
-	int		 err = writer_errno(app->writer);
+	struct app *app = arg;
+	int	    err = writer_errno(app->writer);
 
 	if (app->pipe_closed)
 		return;
@@ -399,8 +394,8 @@ on_write_failure(void *arg)
 static int
 open_input(struct app *app)
 {
-	const struct config	*cfg = app->cfg;
-	int			 fd = STDIN_FILENO;
+	const struct config *cfg = app->cfg;
+	int		     fd = STDIN_FILENO;
 
 	app->input_fd = -1;
 	if (cfg->nurls > 0) {
@@ -417,8 +412,8 @@ open_input(struct app *app)
 	if ((app->input = input_from_fd(fd)) == NULL)
 		return -1;
 	if (!input_is_regular(app->input)) {
-		app->input_ev = event_new(loop_base(app->loop), fd, EV_READ,
-		    on_readable, app);
+		app->input_ev = event_new(
+		    loop_base(app->loop), fd, EV_READ, on_readable, app);
 		if (app->input_ev == NULL)
 			return -1;
 	}
@@ -433,7 +428,7 @@ open_input(struct app *app)
 static void
 end_cut_line(struct app *app)
 {
-	struct stat	out, res;
+	struct stat out, res;
 
 	if (!resume_unterminated(app->resume) ||
 	    fstat(STDOUT_FILENO, &out) == -1 ||
@@ -445,27 +440,6 @@ end_cut_line(struct app *app)
 }
 
 /*
- * Without --proxy, libcurl looks up five proxy variables in the
- * environment for every transfer. When none is set, saying "no proxy"
- * once (an empty CURLOPT_PROXY) means the same and saves those look-ups;
- * when any is set, libcurl is left to read them as usual (NULL).
- */
-static const char *
-proxy_from_environment(void)
-{
-	static const char *const names[] = {
-		"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
-		"ALL_PROXY", "no_proxy", "NO_PROXY",
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (getenv(names[i]) != NULL)
-			return NULL;
-	return "";
-}
-
-/*
  * The output buffer must take the largest record whole: a long URL, or
  * with --body a body that may grow sixfold when escaped (\u00XX), or by
  * 4/3 in base64.
@@ -473,8 +447,8 @@ proxy_from_environment(void)
 static size_t
 output_limit(const struct config *cfg)
 {
-	const size_t	base = 64 * 1024 * 1024;
-	long long	cap;
+	const size_t base = 64 * 1024 * 1024;
+	long long    cap;
 
 	if (!cfg->want_body)
 		return base;
@@ -487,8 +461,8 @@ output_limit(const struct config *cfg)
 static int
 setup(struct app *app)
 {
-	const struct config	*cfg = app->cfg;
-	struct fetch_options	 fo;
+	const struct config *cfg = app->cfg;
+	struct fetch_options fo;
 
 	app->jobs = fdlimit_fit_jobs(cfg->jobs);
 	if ((app->loop = loop_new()) == NULL)
@@ -513,7 +487,7 @@ setup(struct app *app)
 		fo.data = "";
 	fo.insecure = cfg->insecure;
 	fo.cacert = cfg->cacert;
-	fo.proxy = cfg->proxy != NULL ? cfg->proxy : proxy_from_environment();
+	fo.proxy = cfg->proxy;
 	fo.want_headers = cfg->want_headers;
 	fo.want_body = cfg->want_body;
 	fo.output_dir = cfg->output_dir;
@@ -523,12 +497,16 @@ setup(struct app *app)
 	fo.on_host_backoff = on_host_backoff;
 	fo.backoff_arg = app;
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
-	    (app->sched = sched_new(app->loop, &(struct sched_config){
-	    .jobs = app->jobs, .per_host = cfg->per_host, .rate = cfg->rate,
-	    .host_rate = cfg->host_rate, .host_of = fetch_host,
-	    .on_slot = on_slot, .arg = app })) == NULL ||
-	    (app->writer = writer_new(app->loop, STDOUT_FILENO,
-	    output_limit(cfg))) == NULL ||
+	    (app->sched = sched_new(app->loop,
+		 &(struct sched_config){ .jobs = app->jobs,
+		     .per_host = cfg->per_host,
+		     .rate = cfg->rate,
+		     .host_rate = cfg->host_rate,
+		     .host_of = fetch_host,
+		     .on_slot = on_slot,
+		     .arg = app })) == NULL ||
+	    (app->writer = writer_new(
+		 app->loop, STDOUT_FILENO, output_limit(cfg))) == NULL ||
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
 	writer_on_failure(app->writer, on_write_failure, app);
@@ -545,8 +523,8 @@ setup(struct app *app)
 	if (cfg->resume_file != NULL) {
 		char err[512];
 
-		if ((app->resume = resume_load(cfg->resume_file, err,
-		    sizeof(err))) == NULL) {
+		if ((app->resume = resume_load(
+			 cfg->resume_file, err, sizeof(err))) == NULL) {
 			msgs_warnx("%s", err);
 			errno = 0;
 			return -1;
@@ -563,8 +541,9 @@ setup(struct app *app)
 	    (app->summary = summary_new()) == NULL)
 		return -1;
 	app->started = loop_now();
-	if (cfg->deadline > 0 && (app->deadline = loop_call_later(app->loop,
-	    cfg->deadline, on_deadline, app)) == NULL)
+	if (cfg->deadline > 0 &&
+	    (app->deadline = loop_call_later(
+		 app->loop, cfg->deadline, on_deadline, app)) == NULL)
 		return -1;
 	return 0;
 }
@@ -596,7 +575,7 @@ teardown(struct app *app)
 static void
 report_summary(struct app *app)
 {
-	const struct config	*cfg = app->cfg;
+	const struct config *cfg = app->cfg;
 
 	if (app->summary == NULL)
 		return;
@@ -614,8 +593,8 @@ report_summary(struct app *app)
 int
 app_run(const struct config *cfg)
 {
-	struct app	app;
-	int		status;
+	struct app app;
+	int	   status;
 
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
@@ -646,8 +625,8 @@ app_run(const struct config *cfg)
 	if (app.exit_signal != 0)
 		status = app.exit_signal;
 	else if (cfg->first > 0)
-		status = app.successes >= (size_t)cfg->first ? EXIT_ALL_DONE :
-		    EXIT_SOME_FAILED;
+		status = app.successes >= (size_t)cfg->first ? EXIT_ALL_DONE
+							     : EXIT_SOME_FAILED;
 	else
 		status = app.failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
 	return status;

@@ -9,12 +9,12 @@
 #include "config.h"
 
 /* Exit statuses, as in afetch(1). */
-#define EXIT_ALL_DONE	0
+#define EXIT_ALL_DONE	 0
 #define EXIT_SOME_FAILED 1
-#define EXIT_USAGE	2
-#define EXIT_PIPE	141
+#define EXIT_USAGE	 2
+#define EXIT_PIPE	 141
 
 /* Runs afetch with cfg. Returns the process exit status. */
-int	app_run(const struct config *cfg);
+int app_run(const struct config *cfg);
 
 #endif

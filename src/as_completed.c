@@ -9,20 +9,20 @@
  * task, because a done-callback has a single argument.
  */
 struct entry {
-	struct as_completed	*ac;
-	struct task		*task;
+	struct as_completed *ac;
+	struct task	    *task;
 };
 
 struct as_completed {
-	as_completed_emit_fn	 emit;
-	void			*arg;
-	size_t			 outstanding;
+	as_completed_emit_fn emit;
+	void		    *arg;
+	size_t		     outstanding;
 };
 
 struct as_completed *
 as_completed_new(as_completed_emit_fn emit, void *arg)
 {
-	struct as_completed	*ac;
+	struct as_completed *ac;
 
 	if ((ac = calloc(1, sizeof(*ac))) == NULL)
 		return NULL;
@@ -40,9 +40,9 @@ as_completed_free(struct as_completed *ac)
 static void
 on_finished(struct future *future, void *arg)
 {
-	struct entry		*entry = arg;
-	struct as_completed	*ac = entry->ac;
-	struct task		*task = entry->task;
+	struct entry	    *entry = arg;
+	struct as_completed *ac = entry->ac;
+	struct task	    *task = entry->task;
 
 	(void)future;
 	free(entry);
@@ -53,14 +53,14 @@ on_finished(struct future *future, void *arg)
 int
 as_completed_add(struct as_completed *ac, struct task *task)
 {
-	struct entry	*entry;
+	struct entry *entry;
 
 	if ((entry = malloc(sizeof(*entry))) == NULL)
 		return -1;
 	entry->ac = ac;
 	entry->task = task;
-	if (future_add_done_callback(task_future(task), on_finished,
-	    entry) == -1) {
+	if (future_add_done_callback(task_future(task), on_finished, entry) ==
+	    -1) {
 		free(entry);
 		return -1;
 	}

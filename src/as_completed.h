@@ -17,15 +17,15 @@ typedef void (*as_completed_emit_fn)(struct task *task, void *arg);
 struct as_completed *as_completed_new(as_completed_emit_fn emit, void *arg);
 
 /* Frees it; every added task must have been handed back first. */
-void	as_completed_free(struct as_completed *ac);
+void as_completed_free(struct as_completed *ac);
 
 /*
  * Adds a task, owned by the collector until it is handed back.
  * Returns 0, or -1 when out of memory (the task stays the caller's).
  */
-int	as_completed_add(struct as_completed *ac, struct task *task);
+int as_completed_add(struct as_completed *ac, struct task *task);
 
 /* Returns the number of tasks added and not yet handed back. */
-size_t	as_completed_outstanding(const struct as_completed *ac);
+size_t as_completed_outstanding(const struct as_completed *ac);
 
 #endif

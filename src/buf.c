@@ -12,7 +12,7 @@
 #include "buf.h"
 
 /* The first allocation; small enough for the many short strings we build. */
-#define BUF_MIN_CAP	64
+#define BUF_MIN_CAP 64
 
 void
 buf_init(struct buf *b, size_t limit)
@@ -46,8 +46,8 @@ buf_clear(struct buf *b)
 static int
 grow(struct buf *b, size_t need)
 {
-	size_t	 cap, max;
-	char	*p;
+	size_t cap, max;
+	char  *p;
 
 	if (need <= b->cap)
 		return 0;
@@ -72,7 +72,7 @@ grow(struct buf *b, size_t need)
 size_t
 buf_reserve(struct buf *b, size_t n)
 {
-	size_t	room = b->limit - b->len;
+	size_t room = b->limit - b->len;
 
 	if (n > room)
 		n = room;
@@ -90,7 +90,7 @@ buf_append(struct buf *b, const void *data, size_t len)
 	if (len == 0)
 		return 0;
 	if (b->len + len == SIZE_MAX)
-		return -1;	/* no room left for the NUL */
+		return -1; /* no room left for the NUL */
 	if (grow(b, b->len + len + 1) == -1)
 		return -1;
 	memcpy(b->data + b->len, data, len);
@@ -139,7 +139,7 @@ buf_cstr(struct buf *b)
 char *
 buf_steal(struct buf *b)
 {
-	char	*s;
+	char *s;
 
 	if (b->data == NULL) {
 		/* The caller frees the result, so "" must be allocated. */

@@ -10,26 +10,26 @@
 #include <stddef.h>
 
 struct buf {
-	char	*data;	/* NUL-terminated when len > 0 or after buf_cstr() */
-	size_t	 len;
-	size_t	 cap;
-	size_t	 limit;	/* len never exceeds this */
+	char  *data; /* NUL-terminated when len > 0 or after buf_cstr() */
+	size_t len;
+	size_t cap;
+	size_t limit; /* len never exceeds this */
 };
 
 /* Initialises an empty buffer that may hold up to limit bytes. No allocation. */
-void	buf_init(struct buf *b, size_t limit);
+void buf_init(struct buf *b, size_t limit);
 
 /* Frees the storage; the buffer is empty and usable again afterwards. */
-void	buf_free(struct buf *b);
+void buf_free(struct buf *b);
 
 /* Empties the buffer, keeping its storage. */
-void	buf_clear(struct buf *b);
+void buf_clear(struct buf *b);
 
 /*
  * Appends len bytes. Returns 0, or -1 when memory runs out or the limit
  * would be passed; on -1 the buffer is unchanged.
  */
-int	buf_append(struct buf *b, const void *data, size_t len);
+int buf_append(struct buf *b, const void *data, size_t len);
 
 /*
  * Makes room for n more bytes (fewer near the limit) without adding any,
@@ -37,16 +37,16 @@ int	buf_append(struct buf *b, const void *data, size_t len);
  * Returns the room there is now (not counting the NUL's byte), which may
  * be less than n, and 0 when memory runs out.
  */
-size_t	buf_reserve(struct buf *b, size_t n);
+size_t buf_reserve(struct buf *b, size_t n);
 
 /* Appends a C string, as buf_append. */
-int	buf_puts(struct buf *b, const char *s);
+int buf_puts(struct buf *b, const char *s);
 
 /* Appends one byte, as buf_append. */
-int	buf_putc(struct buf *b, char c);
+int buf_putc(struct buf *b, char c);
 
 /* Removes the first n bytes (n <= len), moving the rest to the front. */
-void	buf_consume(struct buf *b, size_t n);
+void buf_consume(struct buf *b, size_t n);
 
 /*
  * Returns the contents as a NUL-terminated string ("" when empty), or NULL
@@ -59,6 +59,6 @@ const char *buf_cstr(struct buf *b);
  * Hands the storage to the caller (free() it) and leaves the buffer empty.
  * Returns a NUL-terminated string, or NULL when memory runs out.
  */
-char	*buf_steal(struct buf *b);
+char *buf_steal(struct buf *b);
 
 #endif

@@ -17,7 +17,7 @@
 #include "shard.h"
 
 #define AFETCH_VERSION "0.1.0"
-#define MAX_JOBS 100000
+#define MAX_JOBS       100000
 
 enum opt_id {
 	OPT_JOBS = 'j',
@@ -61,10 +61,10 @@ enum opt_id {
 
 /* The one table of options: getopt_long's and --help's. */
 static const struct option_spec {
-	const char	*name;
-	int		 id;
-	const char	*arg;	/* NULL: takes no argument */
-	const char	*help;
+	const char *name;
+	int	    id;
+	const char *arg; /* NULL: takes no argument */
+	const char *help;
 } options[] = {
 	/* Input */
 	{ "input", OPT_INPUT, "FILE", "read URLs from FILE (- is stdin)" },
@@ -139,10 +139,11 @@ static const struct option_spec {
 static void
 usage(FILE *f)
 {
-	size_t	i;
-	char	left[64];
+	size_t i;
+	char   left[64];
 
-	fprintf(f, "usage: afetch [options] [URL ...] [< urls.txt]\n\n"
+	fprintf(f,
+	    "usage: afetch [options] [URL ...] [< urls.txt]\n\n"
 	    "Fetches URLs concurrently and writes one JSON line per URL.\n\n");
 	for (i = 0; i < NOPTIONS; i++) {
 		const struct option_spec *o = &options[i];
@@ -174,13 +175,13 @@ version(void)
 static int
 parse_rate(const char *s, double *out)
 {
-	char	*end;
-	double	 v;
+	char  *end;
+	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
-	    v <= 0 || v > 1e9)
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0 ||
+	    v > 1e9)
 		return -1;
 	*out = v;
 	return 0;
@@ -194,7 +195,7 @@ parse_rate(const char *s, double *out)
 static int
 valid_header(const char *h)
 {
-	const char	*p;
+	const char *p;
 
 	for (p = h; *p != '\0' && *p != ':' && *p != ';'; p++)
 		if (*p <= ' ' || *p == 0x7f)
@@ -208,8 +209,8 @@ valid_header(const char *h)
 static int
 parse_seconds(const char *s, double *out)
 {
-	char	*end;
-	double	 v;
+	char  *end;
+	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
@@ -224,8 +225,8 @@ parse_seconds(const char *s, double *out)
 static int
 parse_count(const char *s, long long min, long long max, long long *out)
 {
-	char		*end;
-	long long	 v;
+	char	 *end;
+	long long v;
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
@@ -264,7 +265,7 @@ config_free(struct config *cfg)
 static int
 apply(struct config *cfg, int id, const char *arg, const char *name)
 {
-	long long	n;
+	long long n;
 
 	switch (id) {
 	case OPT_JOBS:
@@ -364,8 +365,8 @@ apply(struct config *cfg, int id, const char *arg, const char *name)
 
 		if (!valid_header(arg))
 			goto bad;
-		grown = realloc(cfg->headers,
-		    (cfg->nheaders + 1) * sizeof(*cfg->headers));
+		grown = realloc(
+		    cfg->headers, (cfg->nheaders + 1) * sizeof(*cfg->headers));
 		if (grown == NULL) {
 			msgs_warnx("out of memory");
 			return -1;
@@ -426,7 +427,7 @@ bad:
 static const struct option_spec *
 find_spec(int id)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < NOPTIONS; i++)
 		if (options[i].id == id)
@@ -437,10 +438,10 @@ find_spec(int id)
 enum cli_result
 cli_parse(int argc, char *argv[], struct config *cfg)
 {
-	struct option		 longopts[NOPTIONS + 1];
-	char			 shortopts[2 * NOPTIONS + 2];
-	size_t			 i, ns = 0;
-	int			 c, help = 0, show_version = 0;
+	struct option		  longopts[NOPTIONS + 1];
+	char			  shortopts[2 * NOPTIONS + 2];
+	size_t			  i, ns = 0;
+	int			  c, help = 0, show_version = 0;
 	const struct option_spec *spec;
 
 	defaults(cfg);
@@ -451,8 +452,8 @@ cli_parse(int argc, char *argv[], struct config *cfg)
 	shortopts[ns++] = ':';
 	for (i = 0; i < NOPTIONS; i++) {
 		longopts[i].name = options[i].name;
-		longopts[i].has_arg = options[i].arg ? required_argument :
-		    no_argument;
+		longopts[i].has_arg =
+		    options[i].arg ? required_argument : no_argument;
 		longopts[i].flag = NULL;
 		longopts[i].val = options[i].id;
 		if (options[i].id < 256) {
@@ -472,13 +473,16 @@ cli_parse(int argc, char *argv[], struct config *cfg)
 			if (c == '?' && optopt != 0 && optopt < 256 &&
 			    strncmp(what, "--", 2) != 0)
 				msgs_warnx("unknown option -%c (see afetch "
-				    "--help)", optopt);
+					   "--help)",
+				    optopt);
 			else if (c == '?')
 				msgs_warnx("unknown option %s (see afetch "
-				    "--help)", what);
+					   "--help)",
+				    what);
 			else
 				msgs_warnx("option %s needs a value (see "
-				    "afetch --help)", what);
+					   "afetch --help)",
+				    what);
 			return CLI_USAGE;
 		}
 		if (c == OPT_HELP) {

@@ -8,9 +8,9 @@
 #include "config.h"
 
 enum cli_result {
-	CLI_RUN,	/* cfg is filled: go on */
-	CLI_EXIT,	/* --help or --version was printed: exit 0 */
-	CLI_USAGE	/* one line was printed on stderr: exit 2 */
+	CLI_RUN,  /* cfg is filled: go on */
+	CLI_EXIT, /* --help or --version was printed: exit 0 */
+	CLI_USAGE /* one line was printed on stderr: exit 2 */
 };
 
 /*

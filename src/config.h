@@ -8,64 +8,64 @@
 #include <stddef.h>
 
 enum order {
-	ORDER_COMPLETED,	/* as each task finishes */
-	ORDER_INPUT		/* in input order, streamed */
+	ORDER_COMPLETED, /* as each task finishes */
+	ORDER_INPUT	 /* in input order, streamed */
 };
 
 struct config {
-	size_t		 jobs;
-	const char	*input_file;	/* NULL: stdin, or the arguments */
-	char *const	*urls;		/* URLs given as arguments */
-	int		 nurls;
-	enum order	 order;
-	size_t		 window;	/* 0: 4 x jobs */
-	double		 timeout;	/* seconds; 0: none */
-	double		 connect_timeout;
-	double		 deadline;	/* seconds; 0: none */
-	long		 first;		/* 0: off */
-	int		 follow_redirects;
-	long		 max_redirects;
-	const char	*user_agent;
-	long long	 max_size;	/* < 0: none */
-	int		 http1_only;
-	int		 fail;		/* --fail: status >= 400 fails the run */
+	size_t	     jobs;
+	const char  *input_file; /* NULL: stdin, or the arguments */
+	char *const *urls;	 /* URLs given as arguments */
+	int	     nurls;
+	enum order   order;
+	size_t	     window;  /* 0: 4 x jobs */
+	double	     timeout; /* seconds; 0: none */
+	double	     connect_timeout;
+	double	     deadline; /* seconds; 0: none */
+	long	     first;    /* 0: off */
+	int	     follow_redirects;
+	long	     max_redirects;
+	const char  *user_agent;
+	long long    max_size; /* < 0: none */
+	int	     http1_only;
+	int	     fail; /* --fail: status >= 400 fails the run */
 
 	/* Pacing (0: no limit). */
-	size_t		 per_host;
-	double		 rate;		/* requests per second, overall */
-	double		 host_rate;	/* requests per second, per host */
+	size_t per_host;
+	double rate;	  /* requests per second, overall */
+	double host_rate; /* requests per second, per host */
 
 	/* Retries. */
-	int		 retries;
-	double		 retry_delay;
-	double		 retry_max_delay;
+	int    retries;
+	double retry_delay;
+	double retry_max_delay;
 
 	/* Requests. */
-	const char	*method;	/* -X; NULL: GET, or POST with -d */
-	const char	**headers;	/* -H, in order; owned (config_free) */
-	size_t		 nheaders;
-	const char	*data;		/* -d as given: text, or @FILE */
-	int		 insecure;
-	const char	*cacert;
-	const char	*proxy;
+	const char  *method;  /* -X; NULL: GET, or POST with -d */
+	const char **headers; /* -H, in order; owned (config_free) */
+	size_t	     nheaders;
+	const char  *data; /* -d as given: text, or @FILE */
+	int	     insecure;
+	const char  *cacert;
+	const char  *proxy;
 
 	/* Responses. */
-	int		 want_headers;
-	int		 want_body;
-	const char	*output_dir;
+	int	    want_headers;
+	int	    want_body;
+	const char *output_dir;
 
 	/* Resume and sharding. */
-	const char	*resume_file;
-	unsigned	 shard_k;
-	unsigned	 shard_n;	/* 0: no sharding */
+	const char *resume_file;
+	unsigned    shard_k;
+	unsigned    shard_n; /* 0: no sharding */
 
 	/* Progress and summary. */
-	int		 progress;	/* -1: when stderr is a terminal */
-	int		 summary;
-	const char	*summary_json;
+	int	    progress; /* -1: when stderr is a terminal */
+	int	    summary;
+	const char *summary_json;
 };
 
 /* Frees what the config owns (not the strings, which point into argv). */
-void	config_free(struct config *cfg);
+void config_free(struct config *cfg);
 
 #endif

@@ -13,21 +13,21 @@
  * transfer.
  */
 struct watch {
-	struct watch	*prev, *next;	/* all live watches, for cleanup */
-	struct curlev	*ce;
-	curl_socket_t	 fd;
-	struct event	 ev;
-	int		 armed;
+	struct watch  *prev, *next; /* all live watches, for cleanup */
+	struct curlev *ce;
+	curl_socket_t  fd;
+	struct event   ev;
+	int	       armed;
 };
 
 struct curlev {
-	struct loop	*loop;
-	CURLM		*multi;
-	struct event	*timer;
-	curlev_done_fn	 done;
-	void		*arg;
-	CURLMcode	 last_error;
-	struct watch	*watches;
+	struct loop   *loop;
+	CURLM	      *multi;
+	struct event  *timer;
+	curlev_done_fn done;
+	void	      *arg;
+	CURLMcode      last_error;
+	struct watch  *watches;
 };
 
 static void
@@ -44,14 +44,14 @@ watch_free(struct curlev *ce, struct watch *watch)
 	free(watch);
 }
 
-static void	check_finished(struct curlev *);
+static void check_finished(struct curlev *);
 
 static void
 on_socket_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct watch	*watch = arg;
-	struct curlev	*ce = watch->ce;
-	int		 mask = 0, running;
+	struct watch  *watch = arg;
+	struct curlev *ce = watch->ce;
+	int	       mask = 0, running;
 
 	if (what & EV_READ)
 		mask |= CURL_CSELECT_IN;
@@ -65,8 +65,8 @@ on_socket_event(evutil_socket_t fd, short what, void *arg)
 static void
 on_timer_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct curlev	*ce = arg;
-	int		 running;
+	struct curlev *ce = arg;
+	int	       running;
 
 	(void)fd;
 	(void)what;
@@ -76,12 +76,11 @@ on_timer_event(evutil_socket_t fd, short what, void *arg)
 
 /* CURLMOPT_SOCKETFUNCTION: start, change or stop watching one socket. */
 static int
-socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp,
-    void *socketp)
+socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 {
-	struct curlev	*ce = userp;
-	struct watch	*watch = socketp;
-	short		 events = EV_PERSIST;
+	struct curlev *ce = userp;
+	struct watch  *watch = socketp;
+	short	       events = EV_PERSIST;
 
 	(void)easy;
 	if (action == CURL_POLL_REMOVE) {
@@ -110,7 +109,8 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp,
 	if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT)
 		events |= EV_WRITE;
 	if (event_assign(&watch->ev, loop_base(ce->loop), fd, events,
-	    on_socket_event, watch) == -1 || event_add(&watch->ev, NULL) == -1)
+		on_socket_event, watch) == -1 ||
+	    event_add(&watch->ev, NULL) == -1)
 		return -1;
 	watch->armed = 1;
 	return 0;
@@ -124,8 +124,8 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp,
 static int
 timer_cb(CURLM *multi, long timeout_ms, void *userp)
 {
-	struct curlev	*ce = userp;
-	struct timeval	 tv;
+	struct curlev *ce = userp;
+	struct timeval tv;
 
 	(void)multi;
 	if (timeout_ms < 0) {
@@ -144,7 +144,7 @@ timer_cb(CURLM *multi, long timeout_ms, void *userp)
 static void
 check_finished(struct curlev *ce)
 {
-	CURLMsg	*msg;
+	CURLMsg *msg;
 	int	 left;
 
 	while ((msg = curl_multi_info_read(ce->multi, &left)) != NULL) {
@@ -156,23 +156,23 @@ check_finished(struct curlev *ce)
 struct curlev *
 curlev_new(struct loop *loop, curlev_done_fn done, void *arg)
 {
-	struct curlev	*ce;
+	struct curlev *ce;
 
 	if ((ce = calloc(1, sizeof(*ce))) == NULL)
 		return NULL;
 	ce->loop = loop;
 	ce->done = done;
 	ce->arg = arg;
-	if ((ce->timer = evtimer_new(loop_base(loop), on_timer_event,
-	    ce)) == NULL)
+	if ((ce->timer = evtimer_new(loop_base(loop), on_timer_event, ce)) ==
+	    NULL)
 		goto fail;
 	if ((ce->multi = curl_multi_init()) == NULL)
 		goto fail;
-	if (curl_multi_setopt(ce->multi, CURLMOPT_SOCKETFUNCTION,
-	    socket_cb) != CURLM_OK ||
+	if (curl_multi_setopt(ce->multi, CURLMOPT_SOCKETFUNCTION, socket_cb) !=
+		CURLM_OK ||
 	    curl_multi_setopt(ce->multi, CURLMOPT_SOCKETDATA, ce) != CURLM_OK ||
-	    curl_multi_setopt(ce->multi, CURLMOPT_TIMERFUNCTION,
-	    timer_cb) != CURLM_OK ||
+	    curl_multi_setopt(ce->multi, CURLMOPT_TIMERFUNCTION, timer_cb) !=
+		CURLM_OK ||
 	    curl_multi_setopt(ce->multi, CURLMOPT_TIMERDATA, ce) != CURLM_OK)
 		goto fail;
 	return ce;

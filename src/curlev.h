@@ -30,19 +30,19 @@ struct curlev *curlev_new(struct loop *loop, curlev_done_fn done, void *arg);
  * removed; cleans up the multi handle (which closes its connections) and
  * then the socket events. Call before loop_free().
  */
-void	curlev_free(struct curlev *ce);
+void curlev_free(struct curlev *ce);
 
 /* The multi handle, for options such as CURLMOPT_MAX_HOST_CONNECTIONS. */
-CURLM	*curlev_multi(struct curlev *ce);
+CURLM *curlev_multi(struct curlev *ce);
 
 /*
  * Starts a transfer on a configured easy handle. Returns 0, or -1 with the
  * transfer not started (libcurl's message then in curlev_error()).
  */
-int	curlev_add(struct curlev *ce, CURL *easy);
+int curlev_add(struct curlev *ce, CURL *easy);
 
 /* Stops a transfer (finished or not). Safe from loop context only. */
-void	curlev_remove(struct curlev *ce, CURL *easy);
+void curlev_remove(struct curlev *ce, CURL *easy);
 
 /* The text of the last multi-level failure. */
 const char *curlev_error(const struct curlev *ce);

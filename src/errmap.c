@@ -17,11 +17,11 @@ errmap_classify(CURLcode result, const char *errbuf, int flags)
 
 	switch (result) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return (flags & ERRMAP_BAD_REDIRECT) ?
-		    ERROR_UNSUPPORTED_SCHEME : ERROR_PROTOCOL;
+		return (flags & ERRMAP_BAD_REDIRECT) ? ERROR_UNSUPPORTED_SCHEME
+						     : ERROR_PROTOCOL;
 	case CURLE_URL_MALFORMAT:
-		return (flags & ERRMAP_BAD_REDIRECT) ?
-		    ERROR_UNSUPPORTED_SCHEME : ERROR_INVALID_URL;
+		return (flags & ERRMAP_BAD_REDIRECT) ? ERROR_UNSUPPORTED_SCHEME
+						     : ERROR_INVALID_URL;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		return ERROR_DNS;

@@ -14,17 +14,17 @@
 #include "record.h"
 
 /* What the fetch saw beside libcurl's code. */
-#define ERRMAP_BAD_REDIRECT	0x01	/* a redirect to a refused scheme */
-#define ERRMAP_TOO_LARGE	0x02	/* we stopped the body at --max-size */
-#define ERRMAP_CANCELLED	0x04	/* we stopped the transfer */
-#define ERRMAP_WRITE_FAILED	0x08	/* saving the body failed */
+#define ERRMAP_BAD_REDIRECT 0x01 /* a redirect to a refused scheme */
+#define ERRMAP_TOO_LARGE    0x02 /* we stopped the body at --max-size */
+#define ERRMAP_CANCELLED    0x04 /* we stopped the transfer */
+#define ERRMAP_WRITE_FAILED 0x08 /* saving the body failed */
 
 /*
  * Returns the error code for a finished transfer: ERROR_NONE for
  * CURLE_OK, otherwise one of the contract's codes. errbuf is libcurl's
  * CURLOPT_ERRORBUFFER text (may be empty, not NULL).
  */
-enum record_error errmap_classify(CURLcode result, const char *errbuf,
-	    int flags);
+enum record_error errmap_classify(
+    CURLcode result, const char *errbuf, int flags);
 
 #endif

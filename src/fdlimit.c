@@ -8,8 +8,8 @@
 size_t
 fdlimit_fit_jobs(size_t jobs)
 {
-	struct rlimit	rl;
-	rlim_t		need = (rlim_t)jobs * 2 + FDLIMIT_RESERVE;
+	struct rlimit rl;
+	rlim_t	      need = (rlim_t)jobs * 2 + FDLIMIT_RESERVE;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
 		return jobs;

@@ -16,6 +16,6 @@
  * plus FDLIMIT_RESERVE). Returns jobs when they fit, else the largest -j
  * that does (at least 1), after a warning on stderr.
  */
-size_t	fdlimit_fit_jobs(size_t jobs);
+size_t fdlimit_fit_jobs(size_t jobs);
 
 #endif

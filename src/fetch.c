@@ -36,41 +36,41 @@
 
 /* Response header bytes --headers keeps (libcurl 7.88 refuses a single
  * header line over 100 KiB by itself). */
-#define HDRS_LIMIT	(256 * 1024)
+#define HDRS_LIMIT (256 * 1024)
 
 struct fetch_ctx {
-	struct loop		*loop;
-	struct curlev		*curlev;
-	struct fetch_options	 opts;
-	struct curl_slist	*headers;	/* -H, shared by all transfers */
-	struct savedir		*savedir;	/* -o DIR, or NULL */
-	long long		 body_cap;	/* body bytes; < 0: no limit */
-	uint64_t		 rng;		/* jitter and temporary names */
-	CURL			**idle;		/* easy handles ready for reuse */
-	size_t			 nidle;
+	struct loop	    *loop;
+	struct curlev	    *curlev;
+	struct fetch_options opts;
+	struct curl_slist   *headers;  /* -H, shared by all transfers */
+	struct savedir	    *savedir;  /* -o DIR, or NULL */
+	long long	     body_cap; /* body bytes; < 0: no limit */
+	uint64_t	     rng;      /* jitter and temporary names */
+	CURL		   **idle;     /* easy handles ready for reuse */
+	size_t		     nidle;
 };
 
 struct fetch {
-	struct fetch_ctx	*ctx;
-	struct task		*task;
-	struct record		 rec;
-	char			*url;		/* normalised; NULL if refused */
-	char			*host;
-	double			 read_at;
-	double			 started_at;	/* of the current attempt */
-	CURL			*easy;		/* while an attempt runs */
-	struct loop_timer	*backoff;	/* while waiting to retry */
-	struct response		 resp;		/* of the current attempt */
-	char			 errbuf[CURL_ERROR_SIZE];
+	struct fetch_ctx  *ctx;
+	struct task	  *task;
+	struct record	   rec;
+	char		  *url; /* normalised; NULL if refused */
+	char		  *host;
+	double		   read_at;
+	double		   started_at; /* of the current attempt */
+	CURL		  *easy;       /* while an attempt runs */
+	struct loop_timer *backoff;    /* while waiting to retry */
+	struct response	   resp;       /* of the current attempt */
+	char		   errbuf[CURL_ERROR_SIZE];
 };
 
-static void	on_transfer_done(CURL *, CURLcode, void *);
+static void on_transfer_done(CURL *, CURLcode, void *);
 
 /* A seed that differs between runs, when none is given. */
 static uint64_t
 run_seed(const struct fetch_ctx *ctx)
 {
-	struct timespec	ts;
+	struct timespec ts;
 
 	if (ctx->opts.seed != 0)
 		return ctx->opts.seed;
@@ -82,10 +82,10 @@ run_seed(const struct fetch_ctx *ctx)
 struct fetch_ctx *
 fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 {
-	struct fetch_ctx	*ctx;
-	struct curl_slist	*l;
-	size_t			 i;
-	int			 saved;
+	struct fetch_ctx  *ctx;
+	struct curl_slist *l;
+	size_t		   i;
+	int		   saved;
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
@@ -97,8 +97,8 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 		ctx->body_cap = BODY_DEFAULT_CAP;
 	/* Built once: every transfer shares the list. */
 	for (i = 0; i < opts->nheaders; i++) {
-		if ((l = curl_slist_append(ctx->headers,
-		    opts->headers[i])) == NULL)
+		if ((l = curl_slist_append(ctx->headers, opts->headers[i])) ==
+		    NULL)
 			goto fail;
 		ctx->headers = l;
 	}
@@ -126,7 +126,7 @@ fail:
 void
 fetch_ctx_free(struct fetch_ctx *ctx)
 {
-	size_t	i;
+	size_t i;
 
 	if (ctx == NULL)
 		return;
@@ -144,7 +144,7 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 static CURL *
 easy_get(struct fetch_ctx *ctx)
 {
-	CURL	*easy;
+	CURL *easy;
 
 	if (ctx->nidle > 0) {
 		easy = ctx->idle[--ctx->nidle];
@@ -199,7 +199,7 @@ static const char *
 error_message(const struct fetch *fetch, CURLcode result,
     enum record_error error, char *text, size_t size)
 {
-	const struct fetch_ctx	*ctx = fetch->ctx;
+	const struct fetch_ctx *ctx = fetch->ctx;
 
 	switch (error) {
 	case ERROR_TIMEOUT:
@@ -207,13 +207,15 @@ error_message(const struct fetch *fetch, CURLcode result,
 	case ERROR_TOO_LARGE:
 		if (fetch->resp.flags & ERRMAP_TOO_LARGE) {
 			snprintf(text, size, "body larger than %lld bytes (%s)",
-			    ctx->body_cap, ctx->opts.max_size >= 0 ?
-			    "--max-size" : "--body's limit; see --max-size");
+			    ctx->body_cap,
+			    ctx->opts.max_size >= 0
+				? "--max-size"
+				: "--body's limit; see --max-size");
 			return text;
 		}
 		if (result == CURLE_OUT_OF_MEMORY)
 			return "response headers larger than libcurl's "
-			    "limit (100 KiB)";
+			       "limit (100 KiB)";
 		break;
 	case ERROR_WRITE:
 		if (fetch->resp.flags & ERRMAP_WRITE_FAILED) {
@@ -227,8 +229,8 @@ error_message(const struct fetch *fetch, CURLcode result,
 	default:
 		break;
 	}
-	return fetch->errbuf[0] != '\0' ? fetch->errbuf :
-	    curl_easy_strerror(result);
+	return fetch->errbuf[0] != '\0' ? fetch->errbuf
+					: curl_easy_strerror(result);
 }
 
 /*
@@ -238,7 +240,7 @@ error_message(const struct fetch *fetch, CURLcode result,
 static void
 keep_extras(struct fetch *fetch, int keep_body)
 {
-	struct record	*rec = &fetch->rec;
+	struct record *rec = &fetch->rec;
 
 	if (fetch->resp.hdrs != NULL && fetch->resp.responded) {
 		hdrs_free(rec->headers);
@@ -258,8 +260,8 @@ keep_extras(struct fetch *fetch, int keep_body)
 static void
 finish(struct fetch *fetch, CURLcode result, enum record_error error)
 {
-	struct record	*rec = &fetch->rec;
-	char		 text[CURL_ERROR_SIZE + 256];
+	struct record *rec = &fetch->rec;
+	char	       text[CURL_ERROR_SIZE + 256];
 
 	if (error == ERROR_NONE && fetch->resp.save != NULL) {
 		rec->path = savefile_commit(fetch->resp.save);
@@ -278,17 +280,17 @@ finish(struct fetch *fetch, CURLcode result, enum record_error error)
 	if (error == ERROR_NONE)
 		rec->state = RECORD_DONE;
 	else
-		record_set_error(rec, RECORD_ERROR, error, error_message(fetch,
-		    result, error, text, sizeof(text)));
+		record_set_error(rec, RECORD_ERROR, error,
+		    error_message(fetch, result, error, text, sizeof(text)));
 	task_done(fetch->task);
 }
 
-static int	start_attempt(struct fetch *);
+static int start_attempt(struct fetch *);
 
 static void
 on_backoff_over(void *arg)
 {
-	struct fetch	*fetch = arg;
+	struct fetch *fetch = arg;
 
 	fetch->backoff = NULL;
 	(void)start_attempt(fetch);
@@ -298,7 +300,7 @@ on_backoff_over(void *arg)
 static double
 wall_now(void)
 {
-	struct timespec	ts;
+	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -311,13 +313,13 @@ wall_now(void)
  * until the retry would be due, last attempt included.
  */
 static int
-schedule_retry(struct fetch *fetch, enum record_state state,
-    enum record_error error)
+schedule_retry(
+    struct fetch *fetch, enum record_state state, enum record_error error)
 {
-	struct fetch_ctx		*ctx = fetch->ctx;
-	const struct fetch_options	*o = &ctx->opts;
-	double				 after = -1, wait;
-	int				 retry;
+	struct fetch_ctx	   *ctx = fetch->ctx;
+	const struct fetch_options *o = &ctx->opts;
+	double			    after = -1, wait;
+	int			    retry;
 
 	if (o->retries <= 0)
 		return 0;
@@ -326,15 +328,16 @@ schedule_retry(struct fetch *fetch, enum record_state state,
 	if (state == RECORD_DONE && fetch->resp.retry_after != NULL)
 		after = retry_after_parse(fetch->resp.retry_after, wall_now());
 	wait = retry_wait(retry_backoff(o->retry_delay, o->retry_max_delay,
-	    fetch->rec.attempts, &ctx->rng), after, o->retry_max_delay);
+			      fetch->rec.attempts, &ctx->rng),
+	    after, o->retry_max_delay);
 	if (after >= 0 && retry_slows_host(fetch->rec.status) &&
 	    o->on_host_backoff != NULL)
-		o->on_host_backoff(fetch->host, loop_now() + wait,
-		    o->backoff_arg);
+		o->on_host_backoff(
+		    fetch->host, loop_now() + wait, o->backoff_arg);
 	if (!retry)
 		return 0;
-	fetch->backoff = loop_call_later(ctx->loop, wait, on_backoff_over,
-	    fetch);
+	fetch->backoff =
+	    loop_call_later(ctx->loop, wait, on_backoff_over, fetch);
 	/* Out of memory for the timer: the attempt stands. */
 	return fetch->backoff != NULL;
 }
@@ -342,25 +345,26 @@ schedule_retry(struct fetch *fetch, enum record_state state,
 static void
 on_transfer_done(CURL *easy, CURLcode result, void *arg)
 {
-	struct fetch	*fetch = NULL;
+	struct fetch	 *fetch = NULL;
 	enum record_error error;
-	int		 flags;
+	int		  flags;
 
 	(void)arg;
 	if (curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&fetch) !=
-	    CURLE_OK || fetch == NULL)
+		CURLE_OK ||
+	    fetch == NULL)
 		return;
 	flags = fetch->resp.flags;
 	if ((result == CURLE_UNSUPPORTED_PROTOCOL ||
-	    result == CURLE_URL_MALFORMAT) &&
+		result == CURLE_URL_MALFORMAT) &&
 	    response_refused_redirect(&fetch->resp))
 		flags |= ERRMAP_BAD_REDIRECT;
 	error = errmap_classify(result, fetch->errbuf, flags);
-	transfer_info(easy, &fetch->rec, fetch->resp.body_bytes,
-	    error == ERROR_NONE);
+	transfer_info(
+	    easy, &fetch->rec, fetch->resp.body_bytes, error == ERROR_NONE);
 	release_easy(fetch);
-	if (schedule_retry(fetch, error == ERROR_NONE ? RECORD_DONE :
-	    RECORD_ERROR, error)) {
+	if (schedule_retry(fetch,
+		error == ERROR_NONE ? RECORD_DONE : RECORD_ERROR, error)) {
 		/* Nothing of a failed attempt is kept, on disk or off. */
 		drop_file(fetch);
 		return;
@@ -375,31 +379,31 @@ on_transfer_done(CURL *easy, CURLcode result, void *arg)
 static int
 start_attempt(struct fetch *fetch)
 {
-	struct fetch_ctx	*ctx = fetch->ctx;
-	struct transfer_spec	 spec;
-	char			 text[256];
-	CURL			*easy;
+	struct fetch_ctx    *ctx = fetch->ctx;
+	struct transfer_spec spec;
+	char		     text[256];
+	CURL		    *easy;
 
 	response_reset(&fetch->resp);
 	fetch->errbuf[0] = '\0';
 	fetch->started_at = loop_now();
 	if (fetch->rec.attempts == 0)
-		fetch->rec.time[TIME_QUEUE] = fetch->started_at -
-		    fetch->read_at;
+		fetch->rec.time[TIME_QUEUE] =
+		    fetch->started_at - fetch->read_at;
 	fetch->rec.attempts++;
-	if (ctx->savedir != NULL && (fetch->resp.save = savefile_new(
-	    ctx->savedir, fetch->rec.index, fetch->url,
-	    retry_rand(&ctx->rng))) == NULL) {
-		snprintf(text, sizeof(text), "saving the body: %s",
-		    strerror(errno));
+	if (ctx->savedir != NULL &&
+	    (fetch->resp.save = savefile_new(ctx->savedir, fetch->rec.index,
+		 fetch->url, retry_rand(&ctx->rng))) == NULL) {
+		snprintf(
+		    text, sizeof(text), "saving the body: %s", strerror(errno));
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_WRITE, text);
 		task_done(fetch->task);
 		return -1;
 	}
 	if ((easy = easy_get(ctx)) == NULL) {
 		drop_file(fetch);
-		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_CONNECT,
-		    "out of memory");
+		record_set_error(
+		    &fetch->rec, RECORD_ERROR, ERROR_CONNECT, "out of memory");
 		task_done(fetch->task);
 		return -1;
 	}
@@ -412,8 +416,8 @@ start_attempt(struct fetch *fetch)
 	if (transfer_setup(easy, &ctx->opts, &spec) == -1 ||
 	    curlev_add(ctx->curlev, easy) == -1) {
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_INVALID_URL,
-		    fetch->errbuf[0] != '\0' ? fetch->errbuf :
-		    curlev_error(ctx->curlev));
+		    fetch->errbuf[0] != '\0' ? fetch->errbuf
+					     : curlev_error(ctx->curlev));
 		drop_file(fetch);
 		easy_put(ctx, easy);
 		fetch->easy = NULL;
@@ -426,7 +430,7 @@ start_attempt(struct fetch *fetch)
 static int
 fetch_start(struct task *task, void *data)
 {
-	struct fetch	*fetch = data;
+	struct fetch *fetch = data;
 
 	(void)task;
 	if (fetch->url == NULL) {
@@ -444,13 +448,13 @@ fetch_start(struct task *task, void *data)
 static void
 fetch_cancel(struct task *task, void *data, const char *reason)
 {
-	struct fetch	*fetch = data;
+	struct fetch *fetch = data;
 
 	loop_timer_cancel(fetch->backoff);
 	fetch->backoff = NULL;
 	if (fetch->easy != NULL) {
-		transfer_info(fetch->easy, &fetch->rec, fetch->resp.body_bytes,
-		    0);
+		transfer_info(
+		    fetch->easy, &fetch->rec, fetch->resp.body_bytes, 0);
 		/*
 		 * libcurl updates its total only as the transfer progresses;
 		 * a stalled one is cancelled at our clock, not its.
@@ -460,15 +464,15 @@ fetch_cancel(struct task *task, void *data, const char *reason)
 	}
 	drop_file(fetch);
 	keep_extras(fetch, 0);
-	record_set_error(&fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED,
-	    reason);
+	record_set_error(
+	    &fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED, reason);
 	task_cancelled(task, reason);
 }
 
 static void
 fetch_free(void *data)
 {
-	struct fetch	*fetch = data;
+	struct fetch *fetch = data;
 
 	if (fetch == NULL)
 		return;
@@ -493,9 +497,9 @@ struct task *
 fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
     size_t len, int truncated, double read_at)
 {
-	struct fetch	*fetch;
-	enum url_result	 res;
-	const char	*why = NULL;
+	struct fetch   *fetch;
+	enum url_result res;
+	const char     *why = NULL;
 
 	if ((fetch = calloc(1, sizeof(*fetch))) == NULL)
 		return NULL;
@@ -508,7 +512,7 @@ fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
 	    (ctx->opts.want_body ? RECORD_BODY : 0) |
 	    (ctx->savedir != NULL ? RECORD_PATH : 0);
 	if (response_init(&fetch->resp, ctx->body_cap, ctx->opts.want_body,
-	    ctx->opts.want_headers, HDRS_LIMIT) == -1 ||
+		ctx->opts.want_headers, HDRS_LIMIT) == -1 ||
 	    (fetch->rec.url = malloc(len + 1)) == NULL) {
 		response_free(&fetch->resp);
 		free(fetch);
@@ -553,13 +557,13 @@ fetch_host(struct task *task)
 const struct record *
 fetch_record(struct task *task)
 {
-	struct fetch	*fetch = task_data(task);
-	struct future	*future = task_future(task);
+	struct fetch  *fetch = task_data(task);
+	struct future *future = task_future(task);
 
 	/* Cancelled before it started: the work never saw the reason. */
 	if (future_state(future) == FUTURE_CANCELLED &&
 	    fetch->rec.state != RECORD_CANCELLED)
-		record_set_error(&fetch->rec, RECORD_CANCELLED,
-		    ERROR_CANCELLED, future_cancel_reason(future));
+		record_set_error(&fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED,
+		    future_cancel_reason(future));
 	return &fetch->rec;
 }

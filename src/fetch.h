@@ -37,41 +37,40 @@ struct fetch_ctx;
 #define BODY_DEFAULT_CAP (1024LL * 1024)
 
 struct fetch_options {
-	double		 timeout;		/* per attempt, seconds; 0: none */
-	double		 connect_timeout;	/* seconds; 0: libcurl's */
-	int		 follow_redirects;
-	long		 max_redirects;
-	const char	*user_agent;
-	long long	 max_size;		/* body bytes; < 0: no limit */
-	int		 http1_only;
-	size_t		 pool_size;		/* idle easy handles kept */
+	double	    timeout;	     /* per attempt, seconds; 0: none */
+	double	    connect_timeout; /* seconds; 0: libcurl's */
+	int	    follow_redirects;
+	long	    max_redirects;
+	const char *user_agent;
+	long long   max_size; /* body bytes; < 0: no limit */
+	int	    http1_only;
+	size_t	    pool_size; /* idle easy handles kept */
 
 	/* Requests. */
-	const char	*method;		/* NULL: GET, or POST with data */
-	const char *const *headers;		/* "Name: value", as -H */
-	size_t		 nheaders;
-	const char	*data;			/* request body; NULL: none */
-	size_t		 data_len;
-	int		 insecure;
-	const char	*cacert;
-	const char	*proxy;
+	const char	  *method;  /* NULL: GET, or POST with data */
+	const char *const *headers; /* "Name: value", as -H */
+	size_t		   nheaders;
+	const char	  *data; /* request body; NULL: none */
+	size_t		   data_len;
+	int		   insecure;
+	const char	  *cacert;
+	const char	  *proxy;
 
 	/* Responses. */
-	int		 want_headers;		/* record the headers */
-	int		 want_body;		/* record the body */
-	const char	*output_dir;		/* save bodies here; NULL: no */
+	int	    want_headers; /* record the headers */
+	int	    want_body;	  /* record the body */
+	const char *output_dir;	  /* save bodies here; NULL: no */
 
 	/* Retries. */
-	int		 retries;
-	double		 retry_delay;
-	double		 retry_max_delay;
+	int    retries;
+	double retry_delay;
+	double retry_max_delay;
 	/*
 	 * Called when a host answers 429 or 503 with Retry-After: nothing new
 	 * should start to it before `until` (a loop_now() time). May be NULL.
 	 */
-	void		(*on_host_backoff)(const char *host, double until,
-			    void *arg);
-	void		*backoff_arg;
+	void (*on_host_backoff)(const char *host, double until, void *arg);
+	void *backoff_arg;
 	/* Seeds the retry jitter and temporary names; 0: clock and pid. */
 	unsigned long long seed;
 };
@@ -82,11 +81,11 @@ struct fetch_options {
  * then not ENOMEM). The options are copied; their strings, the header
  * array and the data must outlive the context.
  */
-struct fetch_ctx *fetch_ctx_new(struct loop *loop,
-	    const struct fetch_options *opts);
+struct fetch_ctx *fetch_ctx_new(
+    struct loop *loop, const struct fetch_options *opts);
 
 /* Frees the context. Every fetch task must have been freed before. */
-void	fetch_ctx_free(struct fetch_ctx *ctx);
+void fetch_ctx_free(struct fetch_ctx *ctx);
 
 /*
  * Returns a pending task for the len bytes of line (the URL as read, which
@@ -96,10 +95,10 @@ void	fetch_ctx_free(struct fetch_ctx *ctx);
  * invalid_url or unsupported_scheme record and no attempt.
  */
 struct task *fetch_task_new(struct fetch_ctx *ctx, size_t index,
-	    const char *line, size_t len, int truncated, double read_at);
+    const char *line, size_t len, int truncated, double read_at);
 
 /* Returns 1 when the task's URL will be requested, 0 when it is refused. */
-int	fetch_is_requestable(struct task *task);
+int fetch_is_requestable(struct task *task);
 
 /* Returns the task's lower-cased host name, or NULL if not requestable. */
 const char *fetch_host(struct task *task);

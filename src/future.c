@@ -6,27 +6,27 @@
 #include "loop.h"
 
 struct callback {
-	struct callback	*next;
+	struct callback *next;
 	future_cb	 fn;
 	void		*arg;
 };
 
 struct future {
-	struct loop		*loop;
-	enum future_state	 state;
-	const char		*cancel_reason;
-	unsigned		 refs;
+	struct loop	 *loop;
+	enum future_state state;
+	const char	 *cancel_reason;
+	unsigned	  refs;
 	/* Callbacks in registration order; the tail makes appends O(1). */
-	struct callback		*head;
-	struct callback		**tail;
+	struct callback	 *head;
+	struct callback **tail;
 	/* 1 while a dispatch is scheduled and holds a reference. */
-	int			 dispatching;
+	int dispatching;
 };
 
 struct future *
 future_new(struct loop *loop)
 {
-	struct future	*future;
+	struct future *future;
 
 	if ((future = calloc(1, sizeof(*future))) == NULL)
 		return NULL;
@@ -46,7 +46,7 @@ future_ref(struct future *future)
 void
 future_unref(struct future *future)
 {
-	struct callback	*cb, *next;
+	struct callback *cb, *next;
 
 	if (future == NULL || --future->refs > 0)
 		return;
@@ -104,7 +104,7 @@ static void
 dispatch(void *arg)
 {
 	struct future	*future = arg;
-	struct callback	*cb;
+	struct callback *cb;
 
 	while ((cb = future->head) != NULL) {
 		future->head = cb->next;
@@ -160,7 +160,7 @@ future_cancel_reason(const struct future *future)
 int
 future_add_done_callback(struct future *future, future_cb fn, void *arg)
 {
-	struct callback	*cb;
+	struct callback *cb;
 
 	if ((cb = malloc(sizeof(*cb))) == NULL)
 		return -1;

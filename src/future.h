@@ -30,34 +30,34 @@ typedef void (*future_cb)(struct future *future, void *arg);
 /* Returns a pending future with one reference, or NULL when out of memory. */
 struct future *future_new(struct loop *loop);
 
-void	future_ref(struct future *future);
+void future_ref(struct future *future);
 
 /* Drops a reference; the last one frees the future. NULL is ignored. */
-void	future_unref(struct future *future);
+void future_unref(struct future *future);
 
 enum future_state future_state(const struct future *future);
 
 /* Returns 1 when the future is done or cancelled, else 0. */
-int	future_finished(const struct future *future);
+int future_finished(const struct future *future);
 
 /* Returns the state's name: "pending", "running", "done", "cancelled". */
 const char *future_state_name(enum future_state state);
 
 /* pending -> running. Returns 0, or -1 if the future was not pending. */
-int	future_set_running(struct future *future);
+int future_set_running(struct future *future);
 
 /*
  * pending or running -> done, and schedules the callbacks.
  * Returns 0, or -1 if the future had already finished (nothing changes).
  */
-int	future_set_done(struct future *future);
+int future_set_done(struct future *future);
 
 /*
  * pending or running -> cancelled with a reason (a static string, kept by
  * pointer), and schedules the callbacks. Returns 0, or -1 if the future had
  * already finished.
  */
-int	future_cancel(struct future *future, const char *reason);
+int future_cancel(struct future *future, const char *reason);
 
 /* Returns the reason given to future_cancel(), or NULL. */
 const char *future_cancel_reason(const struct future *future);
@@ -67,7 +67,6 @@ const char *future_cancel_reason(const struct future *future);
  * then not run). If scheduling fails when the future finishes, the
  * callbacks run inline instead: better re-entry than a lost result.
  */
-int	future_add_done_callback(struct future *future, future_cb cb,
-	    void *arg);
+int future_add_done_callback(struct future *future, future_cb cb, void *arg);
 
 #endif

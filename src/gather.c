@@ -10,25 +10,25 @@
  * moves, so those pointers stay valid.
  */
 struct slot {
-	struct gather	*gather;
-	struct task	*task;
-	int		 finished;
+	struct gather *gather;
+	struct task   *task;
+	int	       finished;
 };
 
 struct gather {
-	struct slot	*slots;
-	size_t		 window;
-	size_t		 head;	/* oldest outstanding */
-	size_t		 count;
-	gather_emit_fn	 emit;
-	void		*arg;
+	struct slot   *slots;
+	size_t	       window;
+	size_t	       head; /* oldest outstanding */
+	size_t	       count;
+	gather_emit_fn emit;
+	void	      *arg;
 };
 
 struct gather *
 gather_new(size_t window, gather_emit_fn emit, void *arg)
 {
-	struct gather	*gather;
-	size_t		 i;
+	struct gather *gather;
+	size_t	       i;
 
 	if (window == 0 || (gather = calloc(1, sizeof(*gather))) == NULL)
 		return NULL;
@@ -57,8 +57,8 @@ gather_free(struct gather *gather)
 static void
 drain(struct gather *gather)
 {
-	struct slot	*slot;
-	struct task	*task;
+	struct slot *slot;
+	struct task *task;
 
 	while (gather->count > 0) {
 		slot = &gather->slots[gather->head];
@@ -76,7 +76,7 @@ drain(struct gather *gather)
 static void
 on_finished(struct future *future, void *arg)
 {
-	struct slot	*slot = arg;
+	struct slot *slot = arg;
 
 	(void)future;
 	slot->finished = 1;
@@ -86,14 +86,15 @@ on_finished(struct future *future, void *arg)
 int
 gather_add(struct gather *gather, struct task *task)
 {
-	struct slot	*slot;
+	struct slot *slot;
 
 	if (gather->count == gather->window)
 		return -1;
 	slot = &gather->slots[(gather->head + gather->count) % gather->window];
 	slot->task = task;
 	slot->finished = 0;
-	if (future_add_done_callback(task_future(task), on_finished, slot) == -1) {
+	if (future_add_done_callback(task_future(task), on_finished, slot) ==
+	    -1) {
 		slot->task = NULL;
 		return -1;
 	}

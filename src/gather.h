@@ -24,19 +24,19 @@ struct gather *gather_new(size_t window, gather_emit_fn emit, void *arg);
  * Frees the gather. Every added task must have been handed back first
  * (gather_outstanding() == 0): pending callbacks point into it.
  */
-void	gather_free(struct gather *gather);
+void gather_free(struct gather *gather);
 
 /*
  * Adds a task as the next in order; the gather owns it until it is handed
  * back through emit. Returns 0, or -1 when there is no room or no memory
  * (the task then stays the caller's).
  */
-int	gather_add(struct gather *gather, struct task *task);
+int gather_add(struct gather *gather, struct task *task);
 
 /* Returns 1 when another task may be added, else 0. */
-int	gather_has_room(const struct gather *gather);
+int gather_has_room(const struct gather *gather);
 
 /* Returns the number of tasks added and not yet handed back. */
-size_t	gather_outstanding(const struct gather *gather);
+size_t gather_outstanding(const struct gather *gather);
 
 #endif

@@ -14,29 +14,29 @@
 #include "hdrs.h"
 
 /* What a field costs against the limit besides its name and value. */
-#define FIELD_COST	32
+#define FIELD_COST 32
 /* No previous field for a continuation line. */
-#define NO_FIELD	SIZE_MAX
+#define NO_FIELD SIZE_MAX
 
 struct field {
-	char	*name;		/* lower-cased, NUL-terminated */
-	char	*value;		/* NUL-terminated after value_len bytes */
-	size_t	 value_len;
+	char  *name;  /* lower-cased, NUL-terminated */
+	char  *value; /* NUL-terminated after value_len bytes */
+	size_t value_len;
 };
 
 struct hdrs {
-	struct field	*fields;
-	size_t		 n, cap;
-	size_t		 bytes;		/* counted against limit */
-	size_t		 limit;
-	size_t		 last;		/* the field the previous line fed */
-	int		 dropped;
+	struct field *fields;
+	size_t	      n, cap;
+	size_t	      bytes; /* counted against limit */
+	size_t	      limit;
+	size_t	      last; /* the field the previous line fed */
+	int	      dropped;
 };
 
 struct hdrs *
 hdrs_new(size_t limit)
 {
-	struct hdrs	*h;
+	struct hdrs *h;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
@@ -48,7 +48,7 @@ hdrs_new(size_t limit)
 void
 hdrs_reset(struct hdrs *h)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < h->n; i++) {
 		free(h->fields[i].name);
@@ -88,11 +88,11 @@ is_ows(char c)
 
 /* Appends sep (may be empty) and len bytes to field f's value. */
 static int
-append_value(struct hdrs *h, struct field *f, const char *sep,
-    const char *s, size_t len)
+append_value(
+    struct hdrs *h, struct field *f, const char *sep, const char *s, size_t len)
 {
-	size_t	 seplen = strlen(sep), add = seplen + len;
-	char	*v;
+	size_t seplen = strlen(sep), add = seplen + len;
+	char  *v;
 
 	if (add > h->limit - h->bytes) {
 		h->dropped = 1;
@@ -114,7 +114,7 @@ static int
 add_field(struct hdrs *h, const char *name, size_t nlen, const char *value,
     size_t vlen)
 {
-	struct field	*f;
+	struct field *f;
 
 	if (nlen + vlen + FIELD_COST > h->limit - h->bytes) {
 		h->dropped = 1;
@@ -149,9 +149,9 @@ add_field(struct hdrs *h, const char *name, size_t nlen, const char *value,
 int
 hdrs_feed(struct hdrs *h, const char *line, size_t len)
 {
-	char		 name[256];
-	const char	*colon, *value;
-	size_t		 nlen, vlen, i;
+	char	    name[256];
+	const char *colon, *value;
+	size_t	    nlen, vlen, i;
 
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
@@ -193,8 +193,8 @@ hdrs_feed(struct hdrs *h, const char *line, size_t len)
 		vlen--;
 	for (i = 0; i < h->n; i++)
 		if (strcmp(h->fields[i].name, name) == 0) {
-			if (append_value(h, &h->fields[i], ", ", value,
-			    vlen) == -1)
+			if (append_value(h, &h->fields[i], ", ", value, vlen) ==
+			    -1)
 				return -1;
 			h->last = i;
 			return 0;
@@ -224,7 +224,7 @@ hdrs_value(const struct hdrs *h, size_t i, size_t *len)
 const char *
 hdrs_get(const struct hdrs *h, const char *name, size_t *len)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < h->n; i++)
 		if (strcasecmp(h->fields[i].name, name) == 0)

@@ -20,10 +20,10 @@ struct hdrs;
 struct hdrs *hdrs_new(size_t limit);
 
 /* Frees the set. NULL is ignored. */
-void	hdrs_free(struct hdrs *h);
+void hdrs_free(struct hdrs *h);
 
 /* Forgets every field (a new response starts). Keeps the storage. */
-void	hdrs_reset(struct hdrs *h);
+void hdrs_reset(struct hdrs *h);
 
 /*
  * Takes one header line of len bytes (its CR LF may be there or not):
@@ -37,10 +37,10 @@ void	hdrs_reset(struct hdrs *h);
  * Returns 0, or -1 when the field was dropped (past the limit or out of
  * memory); the set stays consistent either way.
  */
-int	hdrs_feed(struct hdrs *h, const char *line, size_t len);
+int hdrs_feed(struct hdrs *h, const char *line, size_t len);
 
 /* Returns the number of distinct fields kept. */
-size_t	hdrs_count(const struct hdrs *h);
+size_t hdrs_count(const struct hdrs *h);
 
 /* Returns field i's lower-cased name, NUL-terminated (i < count). */
 const char *hdrs_name(const struct hdrs *h, size_t i);
@@ -58,9 +58,9 @@ const char *hdrs_value(const struct hdrs *h, size_t i, size_t *len);
 const char *hdrs_get(const struct hdrs *h, const char *name, size_t *len);
 
 /* Returns the bytes of names and values kept (bounded by the limit). */
-size_t	hdrs_size(const struct hdrs *h);
+size_t hdrs_size(const struct hdrs *h);
 
 /* Returns 1 when a field was dropped since the last reset, else 0. */
-int	hdrs_dropped(const struct hdrs *h);
+int hdrs_dropped(const struct hdrs *h);
 
 #endif

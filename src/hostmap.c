@@ -7,7 +7,7 @@
 #include "hostmap.h"
 
 /* Smallest table; it never shrinks below this. */
-#define MIN_BUCKETS	16
+#define MIN_BUCKETS 16
 
 /*
  * One allocation per key: this header, the value (max_align_t-aligned),
@@ -15,17 +15,17 @@
  * resizing and most mismatches never touch the key.
  */
 struct entry {
-	struct entry	*next;
-	uint64_t	 hash;
-	const char	*key;
+	struct entry *next;
+	uint64_t      hash;
+	const char   *key;
 	alignas(max_align_t) unsigned char value[];
 };
 
 struct hostmap {
-	struct entry	**buckets;
-	size_t		  nbuckets;	/* a power of two */
-	size_t		  count;
-	size_t		  size;		/* of each value, rounded up */
+	struct entry **buckets;
+	size_t	       nbuckets; /* a power of two */
+	size_t	       count;
+	size_t	       size; /* of each value, rounded up */
 };
 
 /*
@@ -35,7 +35,7 @@ struct hostmap {
 static uint64_t
 hash_key(const char *key)
 {
-	uint64_t	h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (; *key != '\0'; key++) {
 		h ^= (unsigned char)*key;
@@ -54,8 +54,8 @@ entry_of(const void *value)
 struct hostmap *
 hostmap_new(size_t size)
 {
-	struct hostmap	*map;
-	size_t		 align = alignof(max_align_t);
+	struct hostmap *map;
+	size_t		align = alignof(max_align_t);
 
 	if (size > (size_t)-1 / 2)
 		return NULL;
@@ -63,8 +63,8 @@ hostmap_new(size_t size)
 		return NULL;
 	map->size = (size + align - 1) / align * align;
 	map->nbuckets = MIN_BUCKETS;
-	if ((map->buckets = calloc(map->nbuckets,
-	    sizeof(*map->buckets))) == NULL) {
+	if ((map->buckets = calloc(map->nbuckets, sizeof(*map->buckets))) ==
+	    NULL) {
 		free(map);
 		return NULL;
 	}
@@ -74,8 +74,8 @@ hostmap_new(size_t size)
 void
 hostmap_free(struct hostmap *map)
 {
-	struct entry	*e, *next;
-	size_t		 i;
+	struct entry *e, *next;
+	size_t	      i;
 
 	if (map == NULL)
 		return;
@@ -92,11 +92,10 @@ hostmap_free(struct hostmap *map)
 void *
 hostmap_find(const struct hostmap *map, const char *key)
 {
-	uint64_t	 h = hash_key(key);
-	struct entry	*e;
+	uint64_t      h = hash_key(key);
+	struct entry *e;
 
-	for (e = map->buckets[h & (map->nbuckets - 1)]; e != NULL;
-	    e = e->next)
+	for (e = map->buckets[h & (map->nbuckets - 1)]; e != NULL; e = e->next)
 		if (e->hash == h && strcmp(e->key, key) == 0)
 			return e->value;
 	return NULL;
@@ -109,8 +108,8 @@ hostmap_find(const struct hostmap *map, const char *key)
 static void
 rehash(struct hostmap *map, size_t n)
 {
-	struct entry	**buckets, *e, *next;
-	size_t		  i;
+	struct entry **buckets, *e, *next;
+	size_t	       i;
 
 	if ((buckets = calloc(n, sizeof(*buckets))) == NULL)
 		return;
@@ -129,9 +128,9 @@ rehash(struct hostmap *map, size_t n)
 void *
 hostmap_add(struct hostmap *map, const char *key)
 {
-	struct entry	*e;
-	size_t		 klen = strlen(key), b;
-	char		*copy;
+	struct entry *e;
+	size_t	      klen = strlen(key), b;
+	char	     *copy;
 
 	if (klen > (size_t)-1 - sizeof(*e) - map->size - 1)
 		return NULL;
@@ -159,7 +158,7 @@ hostmap_key(const void *value)
 void
 hostmap_remove(struct hostmap *map, void *value)
 {
-	struct entry	*e = entry_of(value), **pp;
+	struct entry *e = entry_of(value), **pp;
 
 	pp = &map->buckets[e->hash & (map->nbuckets - 1)];
 	while (*pp != e)

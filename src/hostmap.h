@@ -21,10 +21,10 @@ struct hostmap;
 struct hostmap *hostmap_new(size_t size);
 
 /* Frees the map and every value still in it. NULL is ignored. */
-void	hostmap_free(struct hostmap *map);
+void hostmap_free(struct hostmap *map);
 
 /* Returns key's value, or NULL if key is absent. Cost: O(1) average. */
-void	*hostmap_find(const struct hostmap *map, const char *key);
+void *hostmap_find(const struct hostmap *map, const char *key);
 
 /*
  * Adds key, which must be absent, with a zeroed value aligned for any
@@ -32,7 +32,7 @@ void	*hostmap_find(const struct hostmap *map, const char *key);
  * NULL when out of memory. The key is copied. Cost: O(1) amortised (the
  * table doubles when it is full).
  */
-void	*hostmap_add(struct hostmap *map, const char *key);
+void *hostmap_add(struct hostmap *map, const char *key);
 
 /* Returns the key of a value from hostmap_add(), valid as long as it is. */
 const char *hostmap_key(const void *value);
@@ -41,9 +41,9 @@ const char *hostmap_key(const void *value);
  * Removes and frees a value from hostmap_add(). Cost: O(1) amortised (the
  * table halves when it is mostly empty).
  */
-void	hostmap_remove(struct hostmap *map, void *value);
+void hostmap_remove(struct hostmap *map, void *value);
 
 /* Number of keys held. */
-size_t	hostmap_count(const struct hostmap *map);
+size_t hostmap_count(const struct hostmap *map);
 
 #endif

@@ -20,36 +20,36 @@
 #include "input.h"
 
 /* One read(2); big enough that a fast producer costs few system calls. */
-#define INPUT_READ_SIZE	(64 * 1024)
+#define INPUT_READ_SIZE (64 * 1024)
 
 /* Where the scan of the current line stands. */
 enum line_state {
-	LINE_START,	/* only white space so far */
-	LINE_COMMENT,	/* first non-blank was '#': dropping to '\n' */
-	LINE_BODY	/* storing bytes into in->line */
+	LINE_START,   /* only white space so far */
+	LINE_COMMENT, /* first non-blank was '#': dropping to '\n' */
+	LINE_BODY     /* storing bytes into in->line */
 };
 
 struct input {
-	int		 fd;		/* -1 for an argv reader */
-	int		 regular;
-	int		 eof;		/* read(2) returned 0 */
-	int		 error;		/* errno of a failed read, 0 if none */
+	int fd; /* -1 for an argv reader */
+	int regular;
+	int eof;   /* read(2) returned 0 */
+	int error; /* errno of a failed read, 0 if none */
 
 	/* argv reader */
-	char *const	*argv;
-	int		 argc;
-	int		 argi;
+	char *const *argv;
+	int	     argc;
+	int	     argi;
 
 	/* fd reader: unscanned bytes are rbuf[rpos .. rend) */
-	char		*rbuf;
-	size_t		 rpos;
-	size_t		 rend;
+	char  *rbuf;
+	size_t rpos;
+	size_t rend;
 
 	/* the line being assembled */
-	struct buf	 line;
-	enum line_state	 state;
-	int		 overflow;	/* a non-blank byte past INPUT_MAX_LINE */
-	int		 returned;	/* line was handed out: clear first */
+	struct buf	line;
+	enum line_state state;
+	int		overflow; /* a non-blank byte past INPUT_MAX_LINE */
+	int		returned; /* line was handed out: clear first */
 };
 
 static int
@@ -61,7 +61,7 @@ is_blank(unsigned char c)
 static struct input *
 input_new(void)
 {
-	struct input	*in;
+	struct input *in;
 
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		return NULL;
@@ -74,8 +74,8 @@ input_new(void)
 struct input *
 input_from_fd(int fd)
 {
-	struct input	*in;
-	struct stat	 st;
+	struct input *in;
+	struct stat   st;
 
 	if ((in = input_new()) == NULL)
 		return NULL;
@@ -92,7 +92,7 @@ input_from_fd(int fd)
 struct input *
 input_from_args(int argc, char *const argv[])
 {
-	struct input	*in;
+	struct input *in;
 
 	if ((in = input_new()) == NULL)
 		return NULL;
@@ -121,8 +121,8 @@ input_free(struct input *in)
 static enum input_status
 args_next(struct input *in, const char **line, size_t *len, int *truncated)
 {
-	const char	*s;
-	size_t		 n;
+	const char *s;
+	size_t	    n;
 
 	while (in->argi < in->argc) {
 		s = in->argv[in->argi++];
@@ -148,7 +148,7 @@ args_next(struct input *in, const char **line, size_t *len, int *truncated)
 static int
 scan(struct input *in, const char *p, size_t n)
 {
-	size_t	room, take;
+	size_t room, take;
 
 	if (in->state == LINE_START) {
 		while (n > 0 && is_blank((unsigned char)*p)) {
@@ -183,7 +183,7 @@ scan(struct input *in, const char *p, size_t n)
 static int
 finish(struct input *in, const char **line, size_t *len, int *truncated)
 {
-	enum line_state	state = in->state;
+	enum line_state state = in->state;
 
 	in->state = LINE_START;
 	if (state != LINE_BODY)
@@ -210,8 +210,8 @@ finish(struct input *in, const char **line, size_t *len, int *truncated)
 enum input_status
 input_next(struct input *in, const char **line, size_t *len, int *truncated)
 {
-	const char	*p, *nl;
-	size_t		 n;
+	const char *p, *nl;
+	size_t	    n;
 
 	*truncated = 0;
 	if (in->fd == -1)
@@ -248,7 +248,7 @@ input_next(struct input *in, const char **line, size_t *len, int *truncated)
 long
 input_fill(struct input *in)
 {
-	ssize_t	n;
+	ssize_t n;
 
 	if (in->fd == -1 || in->eof)
 		return 0;

@@ -24,10 +24,10 @@
 struct input;
 
 enum input_status {
-	INPUT_LINE,	/* *line and *len are set */
-	INPUT_AGAIN,	/* no whole line buffered: input_fill() when readable */
-	INPUT_EOF,	/* no more lines, ever */
-	INPUT_ERROR	/* a read error; input_error() says which errno */
+	INPUT_LINE,  /* *line and *len are set */
+	INPUT_AGAIN, /* no whole line buffered: input_fill() when readable */
+	INPUT_EOF,   /* no more lines, ever */
+	INPUT_ERROR  /* a read error; input_error() says which errno */
 };
 
 /*
@@ -45,7 +45,7 @@ struct input *input_from_fd(int fd);
  */
 struct input *input_from_args(int argc, char *const argv[]);
 
-void	input_free(struct input *in);
+void input_free(struct input *in);
 
 /*
  * Returns the next line. With INPUT_LINE, *line points at len bytes owned by
@@ -57,8 +57,8 @@ void	input_free(struct input *in);
  * for good (the interrupted line is dropped); running out of memory is
  * an INPUT_ERROR too, with ENOMEM.
  */
-enum input_status input_next(struct input *in, const char **line, size_t *len,
-	    int *truncated);
+enum input_status input_next(
+    struct input *in, const char **line, size_t *len, int *truncated);
 
 /*
  * Reads once from the descriptor (at most one read(2) call; it blocks only
@@ -68,18 +68,18 @@ enum input_status input_next(struct input *in, const char **line, size_t *len,
  * Returns the number of bytes read, 0 at end of file, -1 on error (errno
  * set; EINTR and EAGAIN are returned as -1 too and are harmless).
  */
-long	input_fill(struct input *in);
+long input_fill(struct input *in);
 
 /* Returns 1 when the descriptor is a regular file (never blocks), else 0. */
-int	input_is_regular(const struct input *in);
+int input_is_regular(const struct input *in);
 
 /* Returns the descriptor, or -1 for an argv reader. */
-int	input_fd(const struct input *in);
+int input_fd(const struct input *in);
 
 /*
  * Returns the errno of the last failed read (EINTR and EAGAIN are not
  * kept), ENOMEM when a line could not be stored, 0 if none.
  */
-int	input_error(const struct input *in);
+int input_error(const struct input *in);
 
 #endif

@@ -24,8 +24,8 @@ static const char replacement[] = "\xef\xbf\xbd";
 static size_t
 seqlen(const unsigned char *s, size_t len)
 {
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t	      n, i;
 
 	if (s[0] < 0x80)
 		return 1;
@@ -44,7 +44,7 @@ seqlen(const unsigned char *s, size_t len)
 		else if (s[0] == 0xf4)
 			hi = 0x8f;
 	} else
-		return 0;	/* 80-C1 (continuation, overlong) or F5-FF */
+		return 0; /* 80-C1 (continuation, overlong) or F5-FF */
 	if (len < n)
 		return 0;
 	if (s[1] < lo || s[1] > hi)
@@ -58,8 +58,8 @@ seqlen(const unsigned char *s, size_t len)
 int
 jsonstr_valid_utf8(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     i = 0, n;
 
 	while (i < len) {
 		if ((n = seqlen(p + i, len - i)) == 0)
@@ -114,9 +114,9 @@ escape(unsigned char c, char esc[6])
 int
 jsonstr_append(struct buf *out, const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 oldlen = out->len, run = 0, i = 0, n, e;
-	char			 esc[6];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     oldlen = out->len, run = 0, i = 0, n, e;
+	char		     esc[6];
 
 	if (buf_putc(out, '"') == -1)
 		return -1;

@@ -21,12 +21,12 @@
  * other byte below 0x20 (NUL included) and 0x7f is written as \u00XX.
  * Returns 0, or -1 if out cannot take it (out is then unchanged).
  */
-int	jsonstr_append(struct buf *out, const char *s, size_t len);
+int jsonstr_append(struct buf *out, const char *s, size_t len);
 
 /*
  * Returns 1 when the len bytes at s are valid UTF-8 (as defined above, NUL
  * bytes allowed), else 0.
  */
-int	jsonstr_valid_utf8(const char *s, size_t len);
+int jsonstr_valid_utf8(const char *s, size_t len);
 
 #endif

@@ -8,8 +8,8 @@
 #include "loop.h"
 
 struct soon {
-	loop_fn	 fn;
-	void	*arg;
+	loop_fn fn;
+	void   *arg;
 };
 
 /*
@@ -25,18 +25,18 @@ struct soon {
  * I/O has been polled and expired timers have been queued.
  */
 struct loop {
-	struct event_base	*base;
-	struct event		*wake;
-	struct soon		*ring;
-	size_t			 cap;
-	size_t			 head;
-	size_t			 count;
+	struct event_base *base;
+	struct event	  *wake;
+	struct soon	  *ring;
+	size_t		   cap;
+	size_t		   head;
+	size_t		   count;
 };
 
 struct loop_timer {
-	struct event	*ev;
-	loop_fn		 fn;
-	void		*arg;
+	struct event *ev;
+	loop_fn	      fn;
+	void	     *arg;
 };
 
 static void run_soon(evutil_socket_t, short, void *);
@@ -46,7 +46,7 @@ static const struct timeval next_turn = { 0, 0 };
 struct loop *
 loop_new(void)
 {
-	struct loop	*loop;
+	struct loop *loop;
 
 	if ((loop = calloc(1, sizeof(*loop))) == NULL)
 		return NULL;
@@ -82,8 +82,8 @@ loop_base(struct loop *loop)
 static int
 grow(struct loop *loop)
 {
-	struct soon	*ring;
-	size_t		 cap, i;
+	struct soon *ring;
+	size_t	     cap, i;
 
 	cap = loop->cap == 0 ? 64 : loop->cap * 2;
 	if (cap < loop->cap || (ring = calloc(cap, sizeof(*ring))) == NULL)
@@ -100,7 +100,7 @@ grow(struct loop *loop)
 int
 loop_call_soon(struct loop *loop, loop_fn fn, void *arg)
 {
-	struct soon	*slot;
+	struct soon *slot;
 
 	if (loop->count == loop->cap && grow(loop) == -1)
 		return -1;
@@ -117,9 +117,9 @@ loop_call_soon(struct loop *loop, loop_fn fn, void *arg)
 static void
 run_soon(evutil_socket_t fd, short what, void *arg)
 {
-	struct loop	*loop = arg;
-	struct soon	 entry;
-	size_t		 n;
+	struct loop *loop = arg;
+	struct soon  entry;
+	size_t	     n;
 
 	(void)fd;
 	(void)what;
@@ -141,9 +141,9 @@ run_soon(evutil_socket_t fd, short what, void *arg)
 static void
 fire_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct loop_timer	*timer = arg;
-	loop_fn			 fn = timer->fn;
-	void			*fnarg = timer->arg;
+	struct loop_timer *timer = arg;
+	loop_fn		   fn = timer->fn;
+	void		  *fnarg = timer->arg;
 
 	(void)fd;
 	(void)what;
@@ -156,8 +156,8 @@ fire_timer(evutil_socket_t fd, short what, void *arg)
 struct loop_timer *
 loop_call_later(struct loop *loop, double delay, loop_fn fn, void *arg)
 {
-	struct loop_timer	*timer;
-	struct timeval		 tv;
+	struct loop_timer *timer;
+	struct timeval	   tv;
 
 	if (delay < 0 || delay != delay)
 		delay = 0;
@@ -206,7 +206,7 @@ loop_stop(struct loop *loop)
 double
 loop_now(void)
 {
-	struct timespec	ts;
+	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -23,7 +23,7 @@ struct loop *loop_new(void);
  * timers must have been cancelled. Whatever else uses the event_base
  * (libcurl's multi handle included) must be freed first.
  */
-void	loop_free(struct loop *loop);
+void loop_free(struct loop *loop);
 
 /* Returns the libevent base, for modules that watch descriptors. */
 struct event_base *loop_base(struct loop *loop);
@@ -33,29 +33,29 @@ struct event_base *loop_base(struct loop *loop);
  * Returns 0, or -1 when out of memory (fn will then not run).
  * Cost: O(1) amortised, no allocation once the queue has grown.
  */
-int	loop_call_soon(struct loop *loop, loop_fn fn, void *arg);
+int loop_call_soon(struct loop *loop, loop_fn fn, void *arg);
 
 /*
  * Schedules fn(arg) to run once, after delay seconds (fractions allowed,
  * negative means 0). Returns a timer the caller may cancel until it fires;
  * the loop frees it after it fires. Returns NULL when out of memory.
  */
-struct loop_timer *loop_call_later(struct loop *loop, double delay, loop_fn fn,
-	    void *arg);
+struct loop_timer *loop_call_later(
+    struct loop *loop, double delay, loop_fn fn, void *arg);
 
 /* Cancels and frees a timer that has not fired yet. NULL is ignored. */
-void	loop_timer_cancel(struct loop_timer *timer);
+void loop_timer_cancel(struct loop_timer *timer);
 
 /*
  * Runs the loop until loop_stop() is called or nothing is left to wait
  * for. Returns 0, or -1 if libevent failed.
  */
-int	loop_run(struct loop *loop);
+int loop_run(struct loop *loop);
 
 /* Makes loop_run() return after the current callback. */
-void	loop_stop(struct loop *loop);
+void loop_stop(struct loop *loop);
 
 /* Returns a monotonic clock in seconds. */
-double	loop_now(void);
+double loop_now(void);
 
 #endif

@@ -10,8 +10,8 @@
 int
 main(int argc, char *argv[])
 {
-	struct config	cfg;
-	int		status;
+	struct config cfg;
+	int	      status;
 
 	switch (cli_parse(argc, argv, &cfg)) {
 	case CLI_EXIT:

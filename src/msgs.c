@@ -11,15 +11,15 @@
 static void
 vmessage(int errnum, const char *fmt, va_list ap)
 {
-	char	 text[1024];
-	int	 n;
+	char text[1024];
+	int  n;
 
 	n = snprintf(text, sizeof(text), "afetch: ");
 	vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
 	if (errnum != 0) {
 		size_t used = strlen(text);
-		snprintf(text + used, sizeof(text) - used, ": %s",
-		    strerror(errnum));
+		snprintf(
+		    text + used, sizeof(text) - used, ": %s", strerror(errnum));
 	}
 	fprintf(stderr, "%s\n", text);
 }
@@ -27,7 +27,7 @@ vmessage(int errnum, const char *fmt, va_list ap)
 void
 msgs_warnx(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	vmessage(0, fmt, ap);
@@ -37,7 +37,7 @@ msgs_warnx(const char *fmt, ...)
 void
 msgs_warnc(int errnum, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	vmessage(errnum, fmt, ap);

@@ -8,9 +8,9 @@
 #define MSGS_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* Prints "afetch: <message>\n". */
-void	msgs_warnx(const char *fmt, ...) MSGS_PRINTF(1, 2);
+void msgs_warnx(const char *fmt, ...) MSGS_PRINTF(1, 2);
 
 /* Prints "afetch: <message>: <strerror(errnum)>\n". */
-void	msgs_warnc(int errnum, const char *fmt, ...) MSGS_PRINTF(2, 3);
+void msgs_warnc(int errnum, const char *fmt, ...) MSGS_PRINTF(2, 3);
 
 #endif

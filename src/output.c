@@ -49,16 +49,15 @@ add_object(cJSON *obj, const char *key)
  * text goes through a scratch buffer because cJSON copies raw values.
  */
 static int
-add_string(cJSON *obj, const char *key, const char *s, size_t len,
-    struct buf *scratch)
+add_string(
+    cJSON *obj, const char *key, const char *s, size_t len, struct buf *scratch)
 {
 	if (s == NULL)
 		return add_null(obj, key) != NULL ? 0 : -1;
 	buf_clear(scratch);
 	if (jsonstr_append(scratch, s, len) == -1 || buf_cstr(scratch) == NULL)
 		return -1;
-	return add_raw(obj, key, buf_cstr(scratch)) != NULL ?
-	    0 : -1;
+	return add_raw(obj, key, buf_cstr(scratch)) != NULL ? 0 : -1;
 }
 
 static int
@@ -88,16 +87,16 @@ format_unsigned(char *end, unsigned long long v)
 static int
 add_integer(cJSON *obj, const char *key, long long v)
 {
-	char	 text[24], *p;
+	char text[24], *p;
 
 	text[sizeof(text) - 1] = '\0';
 	if (v < 0) {
-		p = format_unsigned(text + sizeof(text) - 1,
-		    0ULL - (unsigned long long)v);
+		p = format_unsigned(
+		    text + sizeof(text) - 1, 0ULL - (unsigned long long)v);
 		*--p = '-';
 	} else
-		p = format_unsigned(text + sizeof(text) - 1,
-		    (unsigned long long)v);
+		p = format_unsigned(
+		    text + sizeof(text) - 1, (unsigned long long)v);
 	return add_raw(obj, key, p) != NULL ? 0 : -1;
 }
 
@@ -117,9 +116,9 @@ add_integer_or_null(cJSON *obj, const char *key, long long v)
 static int
 add_seconds(cJSON *obj, const char *key, double t)
 {
-	char			 text[48], *p, *end;
-	unsigned long long	 us, frac;
-	int			 i;
+	char		   text[48], *p, *end;
+	unsigned long long us, frac;
+	int		   i;
 
 	if (!(t >= 0))
 		return add_null(obj, key) != NULL ? 0 : -1;
@@ -146,8 +145,8 @@ add_seconds(cJSON *obj, const char *key, double t)
 static int
 add_times(cJSON *obj, const struct record *rec)
 {
-	cJSON	*times;
-	int	 i;
+	cJSON *times;
+	int    i;
 
 	if ((times = add_object(obj, "time")) == NULL)
 		return -1;
@@ -160,18 +159,18 @@ add_times(cJSON *obj, const struct record *rec)
 static int
 add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
 {
-	cJSON		*err;
-	const char	*message;
+	cJSON	   *err;
+	const char *message;
 
 	if (rec->error == ERROR_NONE)
 		return add_null(obj, "error") != NULL ? 0 : -1;
 	if ((err = add_object(obj, "error")) == NULL)
 		return -1;
-	message = rec->error_message != NULL ? rec->error_message :
-	    "out of memory";
-	if (add_cstring(err, "code", record_error_name(rec->error),
-	    scratch) == -1 || add_cstring(err, "message", message,
-	    scratch) == -1)
+	message =
+	    rec->error_message != NULL ? rec->error_message : "out of memory";
+	if (add_cstring(err, "code", record_error_name(rec->error), scratch) ==
+		-1 ||
+	    add_cstring(err, "message", message, scratch) == -1)
 		return -1;
 	return 0;
 }
@@ -183,9 +182,9 @@ add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
 static int
 add_headers(cJSON *obj, const struct record *rec, struct buf *scratch)
 {
-	const struct hdrs	*h = rec->headers;
-	const char		*name, *value;
-	size_t			 i, len;
+	const struct hdrs *h = rec->headers;
+	const char	  *name, *value;
+	size_t		   i, len;
 
 	if (h == NULL)
 		return add_null(obj, "headers") != NULL ? 0 : -1;
@@ -203,19 +202,18 @@ add_headers(cJSON *obj, const struct record *rec, struct buf *scratch)
 	}
 	if (buf_putc(scratch, '}') == -1 || buf_cstr(scratch) == NULL)
 		return -1;
-	return add_raw(obj, "headers", buf_cstr(scratch)) !=
-	    NULL ? 0 : -1;
+	return add_raw(obj, "headers", buf_cstr(scratch)) != NULL ? 0 : -1;
 }
 
 /* Appends the standard base64 (RFC 4648, padded) of len bytes, quoted. */
 static int
 append_base64(struct buf *out, const unsigned char *s, size_t len)
 {
-	static const char	 alphabet[] =
+	static const char alphabet[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char			 quad[4];
-	unsigned long		 v;
-	size_t			 i, n;
+	char	      quad[4];
+	unsigned long v;
+	size_t	      i, n;
 
 	if (buf_putc(out, '"') == -1)
 		return -1;
@@ -243,14 +241,14 @@ add_body(cJSON *obj, const struct record *rec, struct buf *scratch)
 	if (rec->body == NULL)
 		return add_null(obj, "body") != NULL ? 0 : -1;
 	if (jsonstr_valid_utf8(rec->body, rec->body_len))
-		return add_string(obj, "body", rec->body, rec->body_len,
-		    scratch);
+		return add_string(
+		    obj, "body", rec->body, rec->body_len, scratch);
 	buf_clear(scratch);
 	if (append_base64(scratch, (const unsigned char *)rec->body,
-	    rec->body_len) == -1 || buf_cstr(scratch) == NULL)
+		rec->body_len) == -1 ||
+	    buf_cstr(scratch) == NULL)
 		return -1;
-	return add_raw(obj, "body_base64", buf_cstr(scratch)) !=
-	    NULL ? 0 : -1;
+	return add_raw(obj, "body_base64", buf_cstr(scratch)) != NULL ? 0 : -1;
 }
 
 /* The optional fields, after "error", in the order the contract lists. */
@@ -273,18 +271,19 @@ build(cJSON *obj, const struct record *rec, struct buf *scratch)
 {
 	if (add_integer(obj, "index", (long long)rec->index) == -1 ||
 	    add_string(obj, "url", rec->url, rec->url_len, scratch) == -1 ||
-	    add_cstring(obj, "state", record_state_name(rec->state),
-	    scratch) == -1 ||
+	    add_cstring(obj, "state", record_state_name(rec->state), scratch) ==
+		-1 ||
 	    add_integer_or_null(obj, "status", rec->status) == -1 ||
 	    add_cstring(obj, "final_url", rec->final_url, scratch) == -1 ||
 	    add_integer(obj, "redirects", rec->redirects) == -1 ||
-	    add_cstring(obj, "http_version", rec->http_version, scratch) == -1 ||
+	    add_cstring(obj, "http_version", rec->http_version, scratch) ==
+		-1 ||
 	    add_integer(obj, "size", rec->size) == -1 ||
-	    add_cstring(obj, "content_type", rec->content_type, scratch) == -1 ||
+	    add_cstring(obj, "content_type", rec->content_type, scratch) ==
+		-1 ||
 	    add_cstring(obj, "ip", rec->ip, scratch) == -1 ||
 	    add_integer(obj, "attempts", rec->attempts) == -1 ||
-	    add_times(obj, rec) == -1 ||
-	    add_error(obj, rec, scratch) == -1 ||
+	    add_times(obj, rec) == -1 || add_error(obj, rec, scratch) == -1 ||
 	    add_extras(obj, rec, scratch) == -1)
 		return -1;
 	return 0;
@@ -297,9 +296,9 @@ build(cJSON *obj, const struct record *rec, struct buf *scratch)
 static size_t
 longest_string(const struct record *rec)
 {
-	const char	*strs[] = { rec->final_url, rec->content_type, rec->ip,
-			    rec->error_message, rec->path };
-	size_t		 i, n, max = rec->url_len;
+	const char *strs[] = { rec->final_url, rec->content_type, rec->ip,
+		rec->error_message, rec->path };
+	size_t	    i, n, max = rec->url_len;
 
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (strs[i] != NULL && (n = strlen(strs[i])) > max)
@@ -307,8 +306,9 @@ longest_string(const struct record *rec)
 	if (rec->body != NULL && rec->body_len > max)
 		max = rec->body_len;
 	/* Per field: two quotes, ':' and ',' besides the escaped text. */
-	if (rec->headers != NULL && (n = hdrs_size(rec->headers) +
-	    hdrs_count(rec->headers) * 4 + 2) > max)
+	if (rec->headers != NULL &&
+	    (n = hdrs_size(rec->headers) + hdrs_count(rec->headers) * 4 + 2) >
+		max)
 		max = n;
 	return max;
 }
@@ -316,11 +316,11 @@ longest_string(const struct record *rec)
 int
 output_record(struct buf *out, const struct record *rec)
 {
-	cJSON		*obj;
-	char		*text = NULL;
-	struct buf	 scratch;
-	size_t		 guess, room;
-	int		 rc = -1;
+	cJSON	  *obj;
+	char	  *text = NULL;
+	struct buf scratch;
+	size_t	   guess, room;
+	int	   rc = -1;
 
 	/*
 	 * An escaped string is at most 6 bytes per input byte, plus quotes.
@@ -339,8 +339,9 @@ output_record(struct buf *out, const struct record *rec)
 	 */
 	guess = longest_string(rec) * 6 + 4096;
 	room = buf_reserve(out, guess);
-	if (room > 6 && cJSON_PrintPreallocated(obj, out->data + out->len,
-	    (int)(room < INT_MAX ? room : INT_MAX), 0)) {
+	if (room > 6 &&
+	    cJSON_PrintPreallocated(obj, out->data + out->len,
+		(int)(room < INT_MAX ? room : INT_MAX), 0)) {
 		size_t n = strlen(out->data + out->len);
 
 		if (n + 1 <= room) {
@@ -355,7 +356,7 @@ output_record(struct buf *out, const struct record *rec)
 	if ((text = cJSON_PrintUnformatted(obj)) == NULL)
 		goto out;
 	{
-		size_t	 before = out->len;
+		size_t before = out->len;
 
 		if (buf_puts(out, text) == -1)
 			goto out;

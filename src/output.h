@@ -15,6 +15,6 @@
  * Appends the record's JSON text and a '\n' to out. Returns 0, or -1 when
  * out of memory or past out's limit (out is then unchanged).
  */
-int	output_record(struct buf *out, const struct record *rec);
+int output_record(struct buf *out, const struct record *rec);
 
 #endif

@@ -3,7 +3,7 @@
 #include "pq.h"
 
 /* Below this many slots an array is never shrunk. */
-#define PQ_MIN_CAP	16
+#define PQ_MIN_CAP 16
 
 void
 pq_init(struct pq *pq, pq_less less)
@@ -31,7 +31,7 @@ pq_item_init(struct pq_item *item)
 static int
 resize(struct pq *pq, size_t cap)
 {
-	struct pq_item	**items;
+	struct pq_item **items;
 
 	if (cap > (size_t)-1 / sizeof(*items))
 		return -1;
@@ -45,7 +45,7 @@ resize(struct pq *pq, size_t cap)
 int
 pq_reserve(struct pq *pq, size_t n)
 {
-	size_t	cap;
+	size_t cap;
 
 	if (n > pq->cap) {
 		cap = pq->cap < PQ_MIN_CAP ? PQ_MIN_CAP : pq->cap;
@@ -76,8 +76,8 @@ place(struct pq *pq, size_t i, struct pq_item *item)
 static void
 sift_up(struct pq *pq, size_t i)
 {
-	struct pq_item	*item = pq->items[i];
-	size_t		 parent;
+	struct pq_item *item = pq->items[i];
+	size_t		parent;
 
 	while (i > 0) {
 		parent = (i - 1) / 2;
@@ -92,8 +92,8 @@ sift_up(struct pq *pq, size_t i)
 static void
 sift_down(struct pq *pq, size_t i)
 {
-	struct pq_item	*item = pq->items[i];
-	size_t		 child;
+	struct pq_item *item = pq->items[i];
+	size_t		child;
 
 	for (;;) {
 		child = 2 * i + 1;
@@ -129,7 +129,7 @@ pq_top(const struct pq *pq)
 struct pq_item *
 pq_pop(struct pq *pq)
 {
-	struct pq_item	*top = pq_top(pq);
+	struct pq_item *top = pq_top(pq);
 
 	if (top != NULL)
 		pq_remove(pq, top);
@@ -139,8 +139,8 @@ pq_pop(struct pq *pq)
 void
 pq_remove(struct pq *pq, struct pq_item *item)
 {
-	size_t		 i = item->index;
-	struct pq_item	*last;
+	size_t		i = item->index;
+	struct pq_item *last;
 
 	item->index = PQ_NONE;
 	last = pq->items[--pq->count];
@@ -154,7 +154,7 @@ pq_remove(struct pq *pq, struct pq_item *item)
 void
 pq_update(struct pq *pq, struct pq_item *item)
 {
-	size_t	i = item->index;
+	size_t i = item->index;
 
 	if (i > 0 && pq->less(item, pq->items[(i - 1) / 2]))
 		sift_up(pq, i);

@@ -13,10 +13,10 @@
 #include <stddef.h>
 
 /* Position of an item that is in no heap. */
-#define PQ_NONE	((size_t)-1)
+#define PQ_NONE ((size_t)-1)
 
 struct pq_item {
-	size_t	index;		/* in its heap's array, or PQ_NONE */
+	size_t index; /* in its heap's array, or PQ_NONE */
 };
 
 /* Returns non-zero when a sorts strictly before b. */
@@ -24,20 +24,20 @@ typedef int (*pq_less)(const struct pq_item *a, const struct pq_item *b);
 
 /* Embedded by value; fields are private to pq.c. */
 struct pq {
-	struct pq_item	**items;
-	size_t		  count;
-	size_t		  cap;
-	pq_less		  less;
+	struct pq_item **items;
+	size_t		 count;
+	size_t		 cap;
+	pq_less		 less;
 };
 
 /* Makes an empty heap ordered by less. Allocates nothing. */
-void	pq_init(struct pq *pq, pq_less less);
+void pq_init(struct pq *pq, pq_less less);
 
 /* Frees the heap's array. The items stay the caller's, untouched. */
-void	pq_free(struct pq *pq);
+void pq_free(struct pq *pq);
 
 /* Marks an item as in no heap; call once before its first pq_push(). */
-void	pq_item_init(struct pq_item *item);
+void pq_item_init(struct pq_item *item);
 
 /*
  * Makes room for n items, so that pq_push() cannot fail while the heap
@@ -46,13 +46,13 @@ void	pq_item_init(struct pq_item *item);
  * memory (the heap is unchanged). Cost: O(n) when it reallocates, which
  * doubling makes O(1) amortised.
  */
-int	pq_reserve(struct pq *pq, size_t n);
+int pq_reserve(struct pq *pq, size_t n);
 
 /*
  * Adds an item that is in no heap. Returns 0, or -1 when out of memory
  * (the item stays out). Cost: O(log n), plus growth as pq_reserve().
  */
-int	pq_push(struct pq *pq, struct pq_item *item);
+int pq_push(struct pq *pq, struct pq_item *item);
 
 /* Returns the least item, or NULL when empty. Cost: O(1). */
 struct pq_item *pq_top(const struct pq *pq);
@@ -61,12 +61,12 @@ struct pq_item *pq_top(const struct pq *pq);
 struct pq_item *pq_pop(struct pq *pq);
 
 /* Removes an item that is in this heap. Cost: O(log n). */
-void	pq_remove(struct pq *pq, struct pq_item *item);
+void pq_remove(struct pq *pq, struct pq_item *item);
 
 /* Restores order after the key of an item in this heap changed. O(log n). */
-void	pq_update(struct pq *pq, struct pq_item *item);
+void pq_update(struct pq *pq, struct pq_item *item);
 
 /* Number of items held. */
-size_t	pq_count(const struct pq *pq);
+size_t pq_count(const struct pq *pq);
 
 #endif

@@ -16,14 +16,14 @@
 #define DEFAULT_INTERVAL 0.25
 
 /* Samples kept for the rate: a window's worth at 4 Hz, with room to spare. */
-#define NSAMPLES	64
+#define NSAMPLES 64
 
 /* "\r" before the text, "\033[K" after it. */
-#define CLEAR_EOL	"\033[K"
+#define CLEAR_EOL "\033[K"
 
 struct sample {
-	double	 t;
-	size_t	 finished;	/* done + errors at time t */
+	double t;
+	size_t finished; /* done + errors at time t */
 };
 
 /*
@@ -32,24 +32,24 @@ struct sample {
  * unchanged frame is not written again.
  */
 struct progress {
-	struct loop		*loop;
-	struct event		*timer;		/* NULL: not drawing */
-	int			 fd;
-	int			 enabled;
-	int			 drawn;
-	struct progress_counts	 counts;
-	size_t			 total;
-	double			 interval;
-	struct sample		 samples[NSAMPLES];
-	size_t			 head;
-	size_t			 nsamples;
-	char			 last[PROGRESS_LINE_MAX + 1];
+	struct loop	      *loop;
+	struct event	      *timer; /* NULL: not drawing */
+	int		       fd;
+	int		       enabled;
+	int		       drawn;
+	struct progress_counts counts;
+	size_t		       total;
+	double		       interval;
+	struct sample	       samples[NSAMPLES];
+	size_t		       head;
+	size_t		       nsamples;
+	char		       last[PROGRESS_LINE_MAX + 1];
 };
 
 struct fmt {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;	/* of the whole text, even past size */
+	char  *buf;
+	size_t size;
+	size_t len; /* of the whole text, even past size */
 };
 
 static void fmt_add(struct fmt *, const char *, ...)
@@ -58,9 +58,9 @@ static void fmt_add(struct fmt *, const char *, ...)
 static void
 fmt_add(struct fmt *f, const char *format, ...)
 {
-	va_list	 ap;
-	size_t	 room = f->len < f->size ? f->size - f->len : 0;
-	int	 n;
+	va_list ap;
+	size_t	room = f->len < f->size ? f->size - f->len : 0;
+	int	n;
 
 	va_start(ap, format);
 	n = vsnprintf(room > 0 ? f->buf + f->len : NULL, room, format, ap);
@@ -73,8 +73,8 @@ size_t
 progress_format(char *buf, size_t size, const struct progress_counts *c,
     size_t total, double rate, double eta)
 {
-	struct fmt		 f = { buf, size, 0 };
-	unsigned long long	 secs, processed, pct;
+	struct fmt	   f = { buf, size, 0 };
+	unsigned long long secs, processed, pct;
 
 	if (size > 0)
 		buf[0] = '\0';
@@ -89,17 +89,18 @@ progress_format(char *buf, size_t size, const struct progress_counts *c,
 	else
 		fmt_add(&f, ", %.0f/s", rate > 1e15 ? 1e15 : rate);
 	if (total > 0) {
-		processed = (unsigned long long)c->done + c->errors +
-		    c->skipped;
-		pct = processed >= total ? 100 :
-		    (unsigned long long)((double)processed * 100 /
-		    (double)total);
+		processed =
+		    (unsigned long long)c->done + c->errors + c->skipped;
+		pct = processed >= total
+		    ? 100
+		    : (unsigned long long)((double)processed * 100 /
+			  (double)total);
 		fmt_add(&f, ", %llu/%zu %llu%%", processed, total, pct);
 	}
 	if (eta >= 0) {
 		/* Past 99999 hours the estimate means nothing anyway. */
-		secs = eta > 359999999.0 ? 359999999ULL :
-		    (unsigned long long)(eta + 0.5);
+		secs = eta > 359999999.0 ? 359999999ULL
+					 : (unsigned long long)(eta + 0.5);
 		if (secs >= 3600)
 			fmt_add(&f, " ETA %llu:%02llu:%02llu", secs / 3600,
 			    secs / 60 % 60, secs % 60);
@@ -113,7 +114,7 @@ progress_format(char *buf, size_t size, const struct progress_counts *c,
 static void
 write_all(int fd, const char *s, size_t len)
 {
-	ssize_t	 n;
+	ssize_t n;
 
 	while (len > 0) {
 		if ((n = write(fd, s, len)) == -1) {
@@ -129,7 +130,7 @@ write_all(int fd, const char *s, size_t len)
 static void
 add_sample(struct progress *p, double now)
 {
-	size_t	 slot;
+	size_t slot;
 
 	if (p->nsamples == NSAMPLES) {
 		p->head = (p->head + 1) % NSAMPLES;
@@ -148,8 +149,8 @@ add_sample(struct progress *p, double now)
 static double
 rate(const struct progress *p)
 {
-	const struct sample	*newest, *old = NULL;
-	size_t			 i;
+	const struct sample *newest, *old = NULL;
+	size_t		     i;
 
 	if (p->nsamples < 2)
 		return -1;
@@ -176,7 +177,7 @@ static size_t
 term_width(int fd)
 {
 #ifdef TIOCGWINSZ
-	struct winsize	 ws;
+	struct winsize ws;
 
 	if (ioctl(fd, TIOCGWINSZ, &ws) == 0)
 		return ws.ws_col;
@@ -189,18 +190,17 @@ term_width(int fd)
 static void
 draw(struct progress *p)
 {
-	char	 frame[1 + PROGRESS_LINE_MAX + 1 + sizeof(CLEAR_EOL)];
-	char	 line[PROGRESS_LINE_MAX + 1];
-	double	 r = rate(p), eta = -1;
-	size_t	 processed, len, cols;
+	char   frame[1 + PROGRESS_LINE_MAX + 1 + sizeof(CLEAR_EOL)];
+	char   line[PROGRESS_LINE_MAX + 1];
+	double r = rate(p), eta = -1;
+	size_t processed, len, cols;
 
 	processed = p->counts.done + p->counts.errors + p->counts.skipped;
 	if (p->total > 0 && processed >= p->total)
 		eta = 0;
 	else if (p->total > 0 && r > 0)
 		eta = (double)(p->total - processed) / r;
-	len = progress_format(line, sizeof(line), &p->counts, p->total, r,
-	    eta);
+	len = progress_format(line, sizeof(line), &p->counts, p->total, r, eta);
 	if (len >= sizeof(line))
 		len = sizeof(line) - 1;
 	/* A line that wraps could no longer be overwritten with '\r'. */
@@ -221,7 +221,7 @@ draw(struct progress *p)
 static void
 tick(evutil_socket_t fd, short what, void *arg)
 {
-	struct progress	*p = arg;
+	struct progress *p = arg;
 
 	(void)fd;
 	(void)what;
@@ -232,7 +232,7 @@ tick(evutil_socket_t fd, short what, void *arg)
 static int
 arm(struct progress *p)
 {
-	struct timeval	 tv;
+	struct timeval tv;
 
 	tv.tv_sec = (time_t)p->interval;
 	tv.tv_usec = (suseconds_t)((p->interval - (double)tv.tv_sec) * 1e6);
@@ -242,7 +242,7 @@ arm(struct progress *p)
 struct progress *
 progress_new(struct loop *loop, int fd, int enabled)
 {
-	struct progress	*p;
+	struct progress *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;

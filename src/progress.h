@@ -21,14 +21,14 @@ struct loop;
 struct progress;
 
 struct progress_counts {
-	size_t	done;		/* records written with state done */
-	size_t	errors;		/* records written as error or cancelled */
-	size_t	in_flight;	/* transfers running now */
-	size_t	skipped;	/* lines skipped by --resume or --shard */
+	size_t done;	  /* records written with state done */
+	size_t errors;	  /* records written as error or cancelled */
+	size_t in_flight; /* transfers running now */
+	size_t skipped;	  /* lines skipped by --resume or --shard */
 };
 
 /* The seconds of history the rate is measured over. */
-#define PROGRESS_WINDOW	5.0
+#define PROGRESS_WINDOW 5.0
 
 /* The longest line progress_format() writes, without its NUL. */
 #define PROGRESS_LINE_MAX 200
@@ -42,30 +42,30 @@ struct progress_counts {
 struct progress *progress_new(struct loop *loop, int fd, int enabled);
 
 /* Stores the current counts, to be drawn on the next tick. O(1). */
-void	progress_update(struct progress *p, const struct progress_counts *c);
+void progress_update(struct progress *p, const struct progress_counts *c);
 
 /*
  * Sets the number of URLs the run will see, skipped lines included, when
  * it is known (0: unknown, the default); the line then shows how far
  * along the run is and an estimate of the time left.
  */
-void	progress_set_total(struct progress *p, size_t total);
+void progress_set_total(struct progress *p, size_t total);
 
 /*
  * Changes the redraw interval (default 0.25 s; seconds > 0). For tests.
  * Returns 0, or -1 if libevent cannot re-arm the timer.
  */
-int	progress_set_interval(struct progress *p, double seconds);
+int progress_set_interval(struct progress *p, double seconds);
 
 /*
  * Stops drawing for good: frees the timer, so the loop is no longer kept
  * running by it, and erases the line if one was drawn, leaving the
  * terminal clean. Later updates are stored but never drawn. Idempotent.
  */
-void	progress_finish(struct progress *p);
+void progress_finish(struct progress *p);
 
 /* Finishes (as progress_finish) and frees. NULL is ignored. */
-void	progress_free(struct progress *p);
+void progress_free(struct progress *p);
 
 /*
  * Formats the progress text (no '\r', no escapes) into buf of size bytes,
@@ -74,7 +74,7 @@ void	progress_free(struct progress *p);
  * (shown as M:SS, or H:MM:SS from an hour on). Returns the length the
  * whole text has, as snprintf does (< size when it fit).
  */
-size_t	progress_format(char *buf, size_t size, const struct progress_counts *c,
-	    size_t total, double rate, double eta);
+size_t progress_format(char *buf, size_t size, const struct progress_counts *c,
+    size_t total, double rate, double eta);
 
 #endif

@@ -34,7 +34,7 @@ static const char *const time_names[TIME_COUNT] = {
 void
 record_init(struct record *rec)
 {
-	int	i;
+	int i;
 
 	memset(rec, 0, sizeof(*rec));
 	for (i = 0; i < TIME_COUNT; i++)

@@ -13,9 +13,9 @@
 struct hdrs;
 
 enum record_state {
-	RECORD_DONE,		/* an HTTP response was received */
-	RECORD_ERROR,		/* no usable response */
-	RECORD_CANCELLED	/* stopped before completion */
+	RECORD_DONE,	 /* an HTTP response was received */
+	RECORD_ERROR,	 /* no usable response */
+	RECORD_CANCELLED /* stopped before completion */
 };
 
 /* The contract's error codes; ERROR_NONE means the field is null. */
@@ -36,9 +36,9 @@ enum record_error {
 };
 
 /* The optional fields a record carries, when asked for (record.extras). */
-#define RECORD_HEADERS	0x01	/* "headers" */
-#define RECORD_BODY	0x02	/* "body" or "body_base64" */
-#define RECORD_PATH	0x04	/* "path" */
+#define RECORD_HEADERS 0x01 /* "headers" */
+#define RECORD_BODY    0x02 /* "body" or "body_base64" */
+#define RECORD_PATH    0x04 /* "path" */
 
 /* The keys of the record's "time" object, in output order. */
 enum record_time {
@@ -52,35 +52,35 @@ enum record_time {
 };
 
 struct record {
-	size_t			 index;
-	char			*url;		/* as read, trimmed */
-	size_t			 url_len;	/* may hold NUL bytes */
-	enum record_state	 state;
-	long			 status;	/* 0: null */
-	char			*final_url;	/* NULL: null */
-	long			 redirects;
-	const char		*http_version;	/* static; NULL: null */
-	long long		 size;
-	char			*content_type;	/* NULL: null */
-	char			*ip;		/* NULL: null */
-	int			 attempts;
-	double			 time[TIME_COUNT];	/* < 0: null */
-	enum record_error	 error;
-	char			*error_message;
+	size_t		  index;
+	char		 *url;	   /* as read, trimmed */
+	size_t		  url_len; /* may hold NUL bytes */
+	enum record_state state;
+	long		  status;    /* 0: null */
+	char		 *final_url; /* NULL: null */
+	long		  redirects;
+	const char	 *http_version; /* static; NULL: null */
+	long long	  size;
+	char		 *content_type; /* NULL: null */
+	char		 *ip;		/* NULL: null */
+	int		  attempts;
+	double		  time[TIME_COUNT]; /* < 0: null */
+	enum record_error error;
+	char		 *error_message;
 
 	/* Optional fields: written when their RECORD_* bit is in extras. */
-	unsigned		 extras;
-	struct hdrs		*headers;	/* owned; NULL: null */
-	char			*body;		/* owned; NULL: null */
-	size_t			 body_len;	/* may hold NUL bytes */
-	char			*path;		/* owned; NULL: null */
+	unsigned     extras;
+	struct hdrs *headers;  /* owned; NULL: null */
+	char	    *body;     /* owned; NULL: null */
+	size_t	     body_len; /* may hold NUL bytes */
+	char	    *path;     /* owned; NULL: null */
 };
 
 /* Sets every field to its empty value (null times, no strings). */
-void	record_init(struct record *rec);
+void record_init(struct record *rec);
 
 /* Frees what the record owns (strings, headers, body) and empties it. */
-void	record_clear(struct record *rec);
+void record_clear(struct record *rec);
 
 /* Returns the error code's name, as in the contract ("dns" ...), or NULL. */
 const char *record_error_name(enum record_error error);
@@ -95,7 +95,7 @@ const char *record_time_name(enum record_time which);
  * Sets state, error code and a copy of the message. Returns 0, or -1 when
  * out of memory (the message is then a fixed "out of memory").
  */
-int	record_set_error(struct record *rec, enum record_state state,
-	    enum record_error error, const char *message);
+int record_set_error(struct record *rec, enum record_state state,
+    enum record_error error, const char *message);
 
 #endif

@@ -10,9 +10,9 @@
 int
 reqdata_load(const char *arg, struct buf *out)
 {
-	char	 chunk[65536];
-	ssize_t	 n;
-	int	 fd;
+	char	chunk[65536];
+	ssize_t n;
+	int	fd;
 
 	buf_init(out, REQDATA_LIMIT);
 	if (arg == NULL)

@@ -15,6 +15,6 @@
  * Returns 0, or -1 after a message on stderr (the file cannot be read or
  * is over REQDATA_LIMIT); out is the caller's to buf_free() either way.
  */
-int	reqdata_load(const char *arg, struct buf *out);
+int reqdata_load(const char *arg, struct buf *out);
 
 #endif

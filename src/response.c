@@ -13,9 +13,9 @@
 #include "url.h"
 
 /* The longest Location line kept to check a redirect's scheme. */
-#define LOCATION_MAX	8192
+#define LOCATION_MAX 8192
 /* The longest Retry-After line read; a date takes 29 bytes. */
-#define RETRY_AFTER_MAX	256
+#define RETRY_AFTER_MAX 256
 
 int
 response_init(struct response *r, long long cap, int keep_body,
@@ -60,7 +60,7 @@ response_free(struct response *r)
 size_t
 response_on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct response	*r = arg;
+	struct response *r = arg;
 	size_t		 len = size * nmemb;
 
 	r->body_bytes += (long long)len;
@@ -85,15 +85,15 @@ response_on_body(char *data, size_t size, size_t nmemb, void *arg)
 static char *
 header_value(const char *line, size_t len, size_t namelen)
 {
-	const char	*value = line + namelen;
-	size_t		 vlen = len - namelen;
-	char		*copy;
+	const char *value = line + namelen;
+	size_t	    vlen = len - namelen;
+	char	   *copy;
 
 	while (vlen > 0 && (*value == ' ' || *value == '\t'))
 		value++, vlen--;
-	while (vlen > 0 && (value[vlen - 1] == '\r' ||
-	    value[vlen - 1] == '\n' || value[vlen - 1] == ' ' ||
-	    value[vlen - 1] == '\t'))
+	while (vlen > 0 &&
+	    (value[vlen - 1] == '\r' || value[vlen - 1] == '\n' ||
+		value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
 		vlen--;
 	if ((copy = malloc(vlen + 1)) != NULL) {
 		memcpy(copy, value, vlen);
@@ -105,7 +105,7 @@ header_value(const char *line, size_t len, size_t namelen)
 size_t
 response_on_header(char *line, size_t size, size_t nmemb, void *arg)
 {
-	struct response	*r = arg;
+	struct response *r = arg;
 	size_t		 len = size * nmemb;
 
 	if (r->hdrs != NULL)
@@ -147,7 +147,7 @@ response_refused_redirect(const struct response *r)
 char *
 response_take_body(struct response *r, size_t *len)
 {
-	char	*body;
+	char *body;
 
 	*len = r->body.len;
 	if ((body = buf_steal(&r->body)) == NULL)

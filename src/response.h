@@ -22,57 +22,57 @@ struct savefile;
 
 struct response {
 	/* What to do with what comes, set by response_init(). */
-	long long	 cap;		/* body bytes; < 0: no limit */
-	int		 keep_body;	/* --body */
-	struct hdrs	*hdrs;		/* --headers: owned; NULL: not kept */
+	long long    cap;	/* body bytes; < 0: no limit */
+	int	     keep_body; /* --body */
+	struct hdrs *hdrs;	/* --headers: owned; NULL: not kept */
 	/* -o: the attempt's file, the caller's; NULL: not saved. */
-	struct savefile	*save;
+	struct savefile *save;
 
 	/* What came, since the last response_reset(). */
-	int		 flags;		/* ERRMAP_TOO_LARGE, _WRITE_FAILED */
-	int		 save_errno;	/* why keeping the body failed */
-	long long	 body_bytes;	/* received, past the cap included */
-	struct buf	 body;		/* with keep_body, at most cap bytes */
-	int		 responded;	/* a status line came */
-	long		 status;	/* the latest status line's; 0: none */
-	char		*location;	/* its Location, NULL: none */
-	char		*retry_after;	/* its Retry-After, NULL: none */
+	int	   flags;	/* ERRMAP_TOO_LARGE, _WRITE_FAILED */
+	int	   save_errno;	/* why keeping the body failed */
+	long long  body_bytes;	/* received, past the cap included */
+	struct buf body;	/* with keep_body, at most cap bytes */
+	int	   responded;	/* a status line came */
+	long	   status;	/* the latest status line's; 0: none */
+	char	  *location;	/* its Location, NULL: none */
+	char	  *retry_after; /* its Retry-After, NULL: none */
 };
 
 /*
  * Initialises r. With want_headers, r gets a header set (bounded by
  * hdrs_limit bytes). Returns 0, or -1 when out of memory.
  */
-int	response_init(struct response *r, long long cap, int keep_body,
-	    int want_headers, size_t hdrs_limit);
+int response_init(struct response *r, long long cap, int keep_body,
+    int want_headers, size_t hdrs_limit);
 
 /* Forgets what came (a new attempt starts); keeps the settings. */
-void	response_reset(struct response *r);
+void response_reset(struct response *r);
 
 /* Frees what r owns (not save, which is the caller's). */
-void	response_free(struct response *r);
+void response_free(struct response *r);
 
 /*
  * CURLOPT_WRITEFUNCTION. Returns nmemb * size, or 0 to stop the transfer:
  * the body passed cap (ERRMAP_TOO_LARGE in flags), or it could not be kept
  * or written (ERRMAP_WRITE_FAILED, errno in save_errno).
  */
-size_t	response_on_body(char *data, size_t size, size_t nmemb, void *r);
+size_t response_on_body(char *data, size_t size, size_t nmemb, void *r);
 
 /* CURLOPT_HEADERFUNCTION. Always takes the whole line. */
-size_t	response_on_header(char *line, size_t size, size_t nmemb, void *r);
+size_t response_on_header(char *line, size_t size, size_t nmemb, void *r);
 
 /*
  * Returns 1 when the latest response redirected to a URL whose scheme
  * afetch refuses (file:, ftp: ...), else 0. A Location without "://" is
  * relative, so it keeps the current, allowed scheme.
  */
-int	response_refused_redirect(const struct response *r);
+int response_refused_redirect(const struct response *r);
 
 /*
  * Hands the kept body to the caller (free() it), its length in *len, and
  * leaves r's empty. Returns NULL when out of memory.
  */
-char	*response_take_body(struct response *r, size_t *len);
+char *response_take_body(struct response *r, size_t *len);
 
 #endif

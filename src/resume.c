@@ -14,18 +14,18 @@
 #include "jsonstr.h"
 #include "resume.h"
 
-#define CHUNK		(64 * 1024)
+#define CHUNK (64 * 1024)
 
 /* Bytes in front of each arena entry: its length, as a uint32_t. */
-#define LENSIZE		sizeof(uint32_t)
+#define LENSIZE sizeof(uint32_t)
 
 /*
  * A table slot: off is the entry's arena offset plus one (0: empty slot);
  * hash is kept beside it so that most probes compare no bytes.
  */
 struct slot {
-	size_t		 off;
-	uint64_t	 hash;
+	size_t	 off;
+	uint64_t hash;
 };
 
 /*
@@ -34,22 +34,22 @@ struct slot {
  * The arena holds each distinct URL once: its length, then its bytes.
  */
 struct resume {
-	char		*arena;
-	size_t		 arena_len;
-	size_t		 arena_cap;
-	struct slot	*slots;
-	size_t		 nslots;
-	size_t		 count;
-	int		 unterminated;
+	char	    *arena;
+	size_t	     arena_len;
+	size_t	     arena_cap;
+	struct slot *slots;
+	size_t	     nslots;
+	size_t	     count;
+	int	     unterminated;
 };
 
 /* The table's hash: FNV-1a 64, internal only (any version may change it). */
 static uint64_t
 hash_bytes(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	uint64_t		 h = UINT64_C(14695981039346656037);
-	size_t			 i;
+	const unsigned char *p = (const unsigned char *)s;
+	uint64_t	     h = UINT64_C(14695981039346656037);
+	size_t		     i;
 
 	for (i = 0; i < len; i++) {
 		h ^= p[i];
@@ -61,7 +61,7 @@ hash_bytes(const char *s, size_t len)
 static int
 entry_equal(const struct resume *r, size_t off, const char *s, size_t len)
 {
-	uint32_t	 n;
+	uint32_t n;
 
 	memcpy(&n, r->arena + off, LENSIZE);
 	return n == len && memcmp(r->arena + off + LENSIZE, s, len) == 0;
@@ -71,8 +71,8 @@ entry_equal(const struct resume *r, size_t off, const char *s, size_t len)
 static struct slot *
 find_slot(const struct resume *r, uint64_t h, const char *s, size_t len)
 {
-	size_t		 mask = r->nslots - 1, i;
-	struct slot	*sl;
+	size_t	     mask = r->nslots - 1, i;
+	struct slot *sl;
 
 	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
 		sl = &r->slots[i];
@@ -86,8 +86,8 @@ find_slot(const struct resume *r, uint64_t h, const char *s, size_t len)
 static int
 grow_table(struct resume *r)
 {
-	struct slot	*old = r->slots, *slots, *sl;
-	size_t		 oldn = r->nslots, n, i;
+	struct slot *old = r->slots, *slots, *sl;
+	size_t	     oldn = r->nslots, n, i;
 
 	n = oldn == 0 ? 1024 : oldn * 2;
 	if (n < oldn || n > SIZE_MAX / sizeof(*slots))
@@ -100,7 +100,7 @@ grow_table(struct resume *r)
 		if (old[i].off == 0)
 			continue;
 		for (sl = &slots[(size_t)old[i].hash & (n - 1)]; sl->off != 0;
-		    sl = &slots[(size_t)(sl - slots + 1) & (n - 1)])
+		     sl = &slots[(size_t)(sl - slots + 1) & (n - 1)])
 			;
 		*sl = old[i];
 	}
@@ -111,8 +111,8 @@ grow_table(struct resume *r)
 static int
 arena_reserve(struct resume *r, size_t need)
 {
-	char	*p;
-	size_t	 cap;
+	char  *p;
+	size_t cap;
 
 	if (need <= r->arena_cap - r->arena_len)
 		return 0;
@@ -132,9 +132,9 @@ arena_reserve(struct resume *r, size_t need)
 static int
 insert(struct resume *r, const char *s, size_t len)
 {
-	uint64_t	 h = hash_bytes(s, len);
-	struct slot	*sl;
-	uint32_t	 n = (uint32_t)len;
+	uint64_t     h = hash_bytes(s, len);
+	struct slot *sl;
+	uint32_t     n = (uint32_t)len;
 
 	if (r->nslots == 0 || r->count + 1 > r->nslots / 4 * 3) {
 		if (grow_table(r) == -1)
@@ -178,8 +178,8 @@ hexval(int c)
 static long
 read_u16(const char *s, size_t len)
 {
-	long	 v = 0;
-	int	 i, d;
+	long v = 0;
+	int  i, d;
 
 	if (len < 6 || s[0] != '\\' || s[1] != 'u')
 		return -1;
@@ -194,8 +194,8 @@ read_u16(const char *s, size_t len)
 static int
 put_utf8(struct buf *out, unsigned long cp)
 {
-	char	 u[4];
-	size_t	 n;
+	char   u[4];
+	size_t n;
 
 	if (cp < 0x80) {
 		u[0] = (char)cp;
@@ -228,10 +228,10 @@ put_utf8(struct buf *out, unsigned long cp)
 static int
 decode_string(const char *lit, size_t len, struct buf *out)
 {
-	const char	*s, *end, *run;
-	long		 hi, lo;
-	unsigned long	 cp;
-	int		 c;
+	const char   *s, *end, *run;
+	long	      hi, lo;
+	unsigned long cp;
+	int	      c;
 
 	if (len < 2 || lit[0] != '"' || lit[len - 1] != '"')
 		return -1;
@@ -336,7 +336,7 @@ string_end(const char *s, size_t len, size_t i)
 static size_t
 value_end(const char *s, size_t len, size_t i)
 {
-	size_t	 depth = 0;
+	size_t depth = 0;
 
 	if (i >= len)
 		return 0;
@@ -365,8 +365,8 @@ value_end(const char *s, size_t len, size_t i)
 static int
 is_url_key(const char *lit, size_t len)
 {
-	struct buf	 key;
-	int		 yes;
+	struct buf key;
+	int	   yes;
 
 	/* Any literal longer than "url" in \u escapes is not the key. */
 	if (len > 5 * 6)
@@ -386,8 +386,8 @@ is_url_key(const char *lit, size_t len)
 static int
 find_url(const char *s, size_t len, const char **lit, size_t *litlen)
 {
-	size_t	 i, kend, vend;
-	int	 found;
+	size_t i, kend, vend;
+	int    found;
 
 	i = skip_space(s, len, 0);
 	if (i >= len || s[i++] != '{')
@@ -425,10 +425,10 @@ find_url(const char *s, size_t len, const char **lit, size_t *litlen)
 static int
 take_line(struct resume *r, const char *line, size_t len, struct buf *url)
 {
-	cJSON		*root, *state, *item;
-	const char	*end = NULL, *lit;
-	size_t		 litlen, i;
-	int		 rc = 0;
+	cJSON	   *root, *state, *item;
+	const char *end = NULL, *lit;
+	size_t	    litlen, i;
+	int	    rc = 0;
 
 	/* A raw NUL is not JSON, and cJSON might stop at it. */
 	if (len == 0 || memchr(line, '\0', len) != NULL)
@@ -475,11 +475,11 @@ set_err(char *err, size_t errlen, const char *path, int errnum)
 static int
 read_lines(struct resume *r, int fd)
 {
-	struct buf	 line, url;
-	char		*chunk, *p, *nl, *end;
-	ssize_t		 n;
-	size_t		 seg;
-	int		 skipping = 0, rc = -1, saved;
+	struct buf line, url;
+	char	  *chunk, *p, *nl, *end;
+	ssize_t	   n;
+	size_t	   seg;
+	int	   skipping = 0, rc = -1, saved;
 
 	if ((chunk = malloc(CHUNK)) == NULL)
 		return -1;
@@ -512,16 +512,17 @@ read_lines(struct resume *r, int fd)
 			}
 			if (nl == end)
 				break;
-			if (!skipping && take_line(r, line.data != NULL ?
-			    line.data : "", line.len, &url) == -1)
+			if (!skipping &&
+			    take_line(r, line.data != NULL ? line.data : "",
+				line.len, &url) == -1)
 				goto nomem;
 			skipping = 0;
 			buf_clear(&line);
 		}
 	}
 	/* The last line, unless it ended with '\n' (then line is empty). */
-	if (!skipping && line.len > 0 && take_line(r, line.data, line.len,
-	    &url) == -1)
+	if (!skipping && line.len > 0 &&
+	    take_line(r, line.data, line.len, &url) == -1)
 		goto nomem;
 	rc = 0;
 	goto out;
@@ -539,8 +540,8 @@ out:
 struct resume *
 resume_load(const char *path, char *err, size_t errlen)
 {
-	struct resume	*r;
-	int		 fd, saved;
+	struct resume *r;
+	int	       fd, saved;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -570,8 +571,8 @@ resume_load(const char *path, char *err, size_t errlen)
 int
 resume_done(const struct resume *r, const char *url, size_t len)
 {
-	struct buf	 lit, dec;
-	int		 rc = -1;
+	struct buf lit, dec;
+	int	   rc = -1;
 
 	if (r == NULL || r->count == 0)
 		return 0;

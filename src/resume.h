@@ -43,18 +43,18 @@ struct resume *resume_load(const char *path, char *err, size_t errlen);
  * bytes allowed) have a done record, 0 when not or when r is NULL, -1 when
  * memory runs out (only lines with invalid UTF-8 allocate, briefly).
  */
-int	resume_done(const struct resume *r, const char *url, size_t len);
+int resume_done(const struct resume *r, const char *url, size_t len);
 
 /* Returns the number of distinct done URLs; 0 for NULL. */
-size_t	resume_count(const struct resume *r);
+size_t resume_count(const struct resume *r);
 
 /*
  * Returns 1 when the file's last line had no '\n' (a run was cut off while
  * writing), else 0. Appending to that file glues the next record to it.
  */
-int	resume_unterminated(const struct resume *r);
+int resume_unterminated(const struct resume *r);
 
 /* Frees the set. NULL is ignored. */
-void	resume_free(struct resume *r);
+void resume_free(struct resume *r);
 
 #endif

@@ -9,11 +9,11 @@
 #include "retry.h"
 
 /* Retry-After delta-seconds past this are clamped: about 31 years. */
-#define RETRY_AFTER_MAX	1e9
+#define RETRY_AFTER_MAX 1e9
 
 int
-retry_is_transient(enum record_state state, enum record_error error,
-    long status)
+retry_is_transient(
+    enum record_state state, enum record_error error, long status)
 {
 	switch (state) {
 	case RECORD_DONE:
@@ -37,7 +37,7 @@ retry_slows_host(long status)
 uint64_t
 retry_seed(uint64_t seed)
 {
-	uint64_t	state = seed;
+	uint64_t state = seed;
 
 	/* One round mixes a poor seed (a small pid, a clock) well. */
 	return retry_rand(&state);
@@ -47,7 +47,7 @@ retry_seed(uint64_t seed)
 uint64_t
 retry_rand(uint64_t *state)
 {
-	uint64_t	z = (*state += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -57,8 +57,8 @@ retry_rand(uint64_t *state)
 double
 retry_backoff(double delay, double max_delay, int k, uint64_t *rng)
 {
-	double	b = delay, u;
-	int	i;
+	double b = delay, u;
+	int    i;
 
 	if (b < 0)
 		b = 0;
@@ -77,17 +77,18 @@ retry_backoff(double delay, double max_delay, int k, uint64_t *rng)
 double
 retry_after_parse(const char *value, double now_wall)
 {
-	const char	*p = value, *end;
-	double		 secs = 0;
-	time_t		 date;
-	char		 copy[128];
-	size_t		 len;
+	const char *p = value, *end;
+	double	    secs = 0;
+	time_t	    date;
+	char	    copy[128];
+	size_t	    len;
 
 	while (*p == ' ' || *p == '\t')
 		p++;
 	end = p + strlen(p);
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r' || end[-1] == '\n'))
+	while (end > p &&
+	    (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+		end[-1] == '\n'))
 		end--;
 	if (end == p)
 		return -1;
@@ -119,7 +120,7 @@ retry_after_parse(const char *value, double now_wall)
 double
 retry_wait(double backoff, double retry_after, double max_delay)
 {
-	double	wait = backoff;
+	double wait = backoff;
 
 	if (retry_after > wait)
 		wait = retry_after;

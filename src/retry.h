@@ -19,11 +19,11 @@
  * status 429, 500, 502, 503 or 504. Returns 0 for anything else (other
  * errors, other statuses, cancelled).
  */
-int	retry_is_transient(enum record_state state, enum record_error error,
-	    long status);
+int retry_is_transient(
+    enum record_state state, enum record_error error, long status);
 
 /* Returns 1 for the statuses whose Retry-After slows the whole host. */
-int	retry_slows_host(long status);
+int retry_slows_host(long status);
 
 /* Seeds a generator state; any seed, 0 included, gives a usable state. */
 uint64_t retry_seed(uint64_t seed);
@@ -38,7 +38,7 @@ uint64_t retry_rand(uint64_t *state);
  * max_delay and is never below half the nominal backoff. delay and
  * max_delay are >= 0; a k below 1 counts as 1.
  */
-double	retry_backoff(double delay, double max_delay, int k, uint64_t *rng);
+double retry_backoff(double delay, double max_delay, int k, uint64_t *rng);
 
 /*
  * Returns the wait a Retry-After header value asks for, in seconds, or -1
@@ -49,13 +49,13 @@ double	retry_backoff(double delay, double max_delay, int k, uint64_t *rng);
  * the epoch. A date in the past asks for 0. Signs, fractions and anything
  * else are not valid.
  */
-double	retry_after_parse(const char *value, double now_wall);
+double retry_after_parse(const char *value, double now_wall);
 
 /*
  * Combines the two: the wait before a retry is the backoff, or the
  * Retry-After wait when that is longer (retry_after < 0: none), and never
  * more than max_delay.
  */
-double	retry_wait(double backoff, double retry_after, double max_delay);
+double retry_wait(double backoff, double retry_after, double max_delay);
 
 #endif

@@ -11,27 +11,27 @@
 #include "savefile.h"
 
 /* Names tried before giving up when temporary names keep existing. */
-#define TEMP_TRIES	16
+#define TEMP_TRIES 16
 /* ".afetch-" + 20 digits + '-' + 16 hex digits + ".tmp" + NUL. */
-#define TEMP_NAME_MAX	(8 + 20 + 1 + 16 + 4 + 1)
+#define TEMP_NAME_MAX (8 + 20 + 1 + 16 + 4 + 1)
 
 struct savedir {
-	int	 fd;
-	char	*path;
+	int   fd;
+	char *path;
 };
 
 struct savefile {
-	struct savedir	*dir;
-	int		 fd;
-	char		 temp[TEMP_NAME_MAX];
-	char		 name[SAVEFILE_NAME_MAX];
+	struct savedir *dir;
+	int		fd;
+	char		temp[TEMP_NAME_MAX];
+	char		name[SAVEFILE_NAME_MAX];
 };
 
 /* Creates path and its missing parents, as mkdir -p. */
 static int
 make_dirs(char *path)
 {
-	char	*p;
+	char *p;
 
 	for (p = path + 1; *p != '\0'; p++) {
 		if (*p != '/' || p[-1] == '/')
@@ -51,9 +51,9 @@ make_dirs(char *path)
 struct savedir *
 savefile_dir_open(const char *path)
 {
-	struct savedir	*dir;
-	size_t		 len = strlen(path);
-	int		 saved;
+	struct savedir *dir;
+	size_t		len = strlen(path);
+	int		saved;
 
 	if ((dir = calloc(1, sizeof(*dir))) == NULL)
 		return NULL;
@@ -65,8 +65,8 @@ savefile_dir_open(const char *path)
 		dir->path[--len] = '\0';
 	if (make_dirs(dir->path) == -1)
 		goto fail;
-	if ((dir->fd = open(dir->path, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if ((dir->fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
 		goto fail;
 	return dir;
 fail:
@@ -97,9 +97,9 @@ safe_byte(unsigned char c)
 size_t
 savefile_name(char *out, size_t size, size_t index, const char *url)
 {
-	const char	*p = url, *auth, *auth_end, *at, *s;
-	size_t		 n, part = 0;
-	int		 in_path = 0;
+	const char *p = url, *auth, *auth_end, *at, *s;
+	size_t	    n, part = 0;
+	int	    in_path = 0;
 
 	n = (size_t)snprintf(out, size, "%06zu-", index);
 	if (n >= size)
@@ -131,10 +131,10 @@ savefile_name(char *out, size_t size, size_t index, const char *url)
 }
 
 struct savefile *
-savefile_new(struct savedir *dir, size_t index, const char *url,
-    uint64_t random)
+savefile_new(
+    struct savedir *dir, size_t index, const char *url, uint64_t random)
 {
-	struct savefile	*f;
+	struct savefile *f;
 	int		 i;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
@@ -145,13 +145,13 @@ savefile_new(struct savedir *dir, size_t index, const char *url,
 	for (i = 0; i < TEMP_TRIES; i++) {
 		snprintf(f->temp, sizeof(f->temp), ".afetch-%zu-%016llx.tmp",
 		    index, (unsigned long long)random);
-		f->fd = openat(dir->fd, f->temp, O_WRONLY | O_CREAT | O_EXCL |
-		    O_CLOEXEC, 0666);
+		f->fd = openat(dir->fd, f->temp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (f->fd != -1 || errno != EEXIST)
 			break;
 		/* Knuth's MMIX LCG step: another name, no shared state. */
-		random = random * 6364136223846793005ULL +
-		    1442695040888963407ULL;
+		random =
+		    random * 6364136223846793005ULL + 1442695040888963407ULL;
 	}
 	if (f->fd == -1) {
 		int saved = errno;
@@ -166,8 +166,8 @@ savefile_new(struct savedir *dir, size_t index, const char *url,
 int
 savefile_write(struct savefile *f, const void *data, size_t len)
 {
-	const char	*p = data;
-	ssize_t		 n;
+	const char *p = data;
+	ssize_t	    n;
 
 	while (len > 0) {
 		if ((n = write(f->fd, p, len)) == -1) {
@@ -184,9 +184,9 @@ savefile_write(struct savefile *f, const void *data, size_t len)
 char *
 savefile_commit(struct savefile *f)
 {
-	char	*path = NULL;
-	size_t	 len;
-	int	 rc, saved;
+	char  *path = NULL;
+	size_t len;
+	int    rc, saved;
 
 	rc = close(f->fd);
 	f->fd = -1;
@@ -212,7 +212,7 @@ fail:
 void
 savefile_abort(struct savefile *f)
 {
-	int	saved = errno;
+	int saved = errno;
 
 	if (f == NULL)
 		return;

@@ -23,9 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SAVEFILE_PART_MAX	100
+#define SAVEFILE_PART_MAX 100
 /* 20 digits of index, '-', the part, NUL. */
-#define SAVEFILE_NAME_MAX	(20 + 1 + SAVEFILE_PART_MAX + 1)
+#define SAVEFILE_NAME_MAX (20 + 1 + SAVEFILE_PART_MAX + 1)
 
 struct savedir;
 struct savefile;
@@ -37,25 +37,25 @@ struct savefile;
 struct savedir *savefile_dir_open(const char *path);
 
 /* Closes it. Every savefile in it must have been committed or aborted. */
-void	savefile_dir_close(struct savedir *dir);
+void savefile_dir_close(struct savedir *dir);
 
 /*
  * Writes the final name for the URL at index to out (size bytes, at least
  * SAVEFILE_NAME_MAX) and returns its length. url is NUL-terminated; any
  * bytes are accepted.
  */
-size_t	savefile_name(char *out, size_t size, size_t index, const char *url);
+size_t savefile_name(char *out, size_t size, size_t index, const char *url);
 
 /*
  * Creates the temporary file for the URL at index in dir; random picks its
  * name (another is tried if that one exists). Returns the file, or NULL
  * with errno set (nothing is left behind).
  */
-struct savefile *savefile_new(struct savedir *dir, size_t index,
-	    const char *url, uint64_t random);
+struct savefile *savefile_new(
+    struct savedir *dir, size_t index, const char *url, uint64_t random);
 
 /* Appends len bytes. Returns 0, or -1 with errno set. */
-int	savefile_write(struct savefile *f, const void *data, size_t len);
+int savefile_write(struct savefile *f, const void *data, size_t len);
 
 /*
  * Closes the file and renames it to its final name, replacing a file of
@@ -63,10 +63,10 @@ int	savefile_write(struct savefile *f, const void *data, size_t len);
  * trailing slashes), which the caller frees; or NULL with errno set, the
  * temporary file then removed. Frees f either way.
  */
-char	*savefile_commit(struct savefile *f);
+char *savefile_commit(struct savefile *f);
 
 /* Closes and removes the temporary file and frees f. NULL is ignored. */
-void	savefile_abort(struct savefile *f);
+void savefile_abort(struct savefile *f);
 
 /* Returns the temporary file's name within DIR (for tests). */
 const char *savefile_temp_name(const struct savefile *f);

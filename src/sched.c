@@ -24,23 +24,23 @@ enum { LINK_ALL, LINK_HOST };
 struct node;
 
 struct link {
-	struct node	*prev, *next;
+	struct node *prev, *next;
 };
 
 struct list {
-	struct node	*head, *tail;
-	size_t		 count;
-	int		 which;		/* LINK_ALL or LINK_HOST */
+	struct node *head, *tail;
+	size_t	     count;
+	int	     which; /* LINK_ALL or LINK_HOST */
 };
 
 struct node {
-	struct link	 link[2];
-	struct sched	*sched;
-	struct host	*host;		/* NULL once unlisted */
-	struct task	*task;
-	uint64_t	 seq;		/* submission order */
-	int		 running;	/* has been started */
-	int		 listed;
+	struct link   link[2];
+	struct sched *sched;
+	struct host  *host; /* NULL once unlisted */
+	struct task  *task;
+	uint64_t      seq;     /* submission order */
+	int	      running; /* has been started */
+	int	      listed;
 };
 
 /*
@@ -59,37 +59,37 @@ struct node {
 enum where { NOWHERE, READY, WAITING, IDLE };
 
 struct host {
-	struct list	 queue;		/* queued nodes, FIFO */
-	size_t		 running;
-	double		 next_start;	/* host_rate: no start before */
-	double		 hold_until;	/* sched_hold_host: no start before */
-	struct pq_item	 item;
-	enum where	 where;
-	double		 at;		/* heap key: time, then seq */
-	uint64_t	 seq;
-	size_t		 nready;	/* share of s->nready while READY */
+	struct list    queue; /* queued nodes, FIFO */
+	size_t	       running;
+	double	       next_start; /* host_rate: no start before */
+	double	       hold_until; /* sched_hold_host: no start before */
+	struct pq_item item;
+	enum where     where;
+	double	       at; /* heap key: time, then seq */
+	uint64_t       seq;
+	size_t	       nready; /* share of s->nready while READY */
 };
 
 struct sched {
-	struct loop		*loop;
-	struct sched_config	 cfg;
-	double			 interval;	/* 1 / rate, or 0 */
-	double			 host_interval;	/* 1 / host_rate, or 0 */
-	double			 next_start;	/* rate: no start before */
-	struct hostmap		*hosts;
-	struct pq		 ready, waiting, idle;
-	struct list		 queue;		/* every queued node */
-	struct list		 running;
-	size_t			 nready;	/* see sched_ready() */
-	uint64_t		 seq;
-	struct loop_timer	*timer;		/* at most one */
-	double			 timer_at;
-	int			 cancelling;
-	int			 dispatching;
+	struct loop	   *loop;
+	struct sched_config cfg;
+	double		    interval;	   /* 1 / rate, or 0 */
+	double		    host_interval; /* 1 / host_rate, or 0 */
+	double		    next_start;	   /* rate: no start before */
+	struct hostmap	   *hosts;
+	struct pq	    ready, waiting, idle;
+	struct list	    queue; /* every queued node */
+	struct list	    running;
+	size_t		    nready; /* see sched_ready() */
+	uint64_t	    seq;
+	struct loop_timer  *timer; /* at most one */
+	double		    timer_at;
+	int		    cancelling;
+	int		    dispatching;
 };
 
-#define HOST_OF_ITEM(it)                                                     \
-	((struct host *)(void *)((char *)(it) - offsetof(struct host, item)))
+#define HOST_OF_ITEM(it)                                                       \
+	((struct host *)(void *)((char *)(it)-offsetof(struct host, item)))
 
 static void
 list_init(struct list *l, int which)
@@ -102,7 +102,7 @@ list_init(struct list *l, int which)
 static void
 list_append(struct list *l, struct node *n)
 {
-	struct link	*k = &n->link[l->which];
+	struct link *k = &n->link[l->which];
 
 	k->next = NULL;
 	k->prev = l->tail;
@@ -117,7 +117,7 @@ list_append(struct list *l, struct node *n)
 static void
 list_remove(struct list *l, struct node *n)
 {
-	struct link	*k = &n->link[l->which];
+	struct link *k = &n->link[l->which];
 
 	if (k->prev != NULL)
 		k->prev->link[l->which].next = k->next;
@@ -135,7 +135,7 @@ list_remove(struct list *l, struct node *n)
 static int
 host_less(const struct pq_item *a, const struct pq_item *b)
 {
-	const struct host	*x = HOST_OF_ITEM(a), *y = HOST_OF_ITEM(b);
+	const struct host *x = HOST_OF_ITEM(a), *y = HOST_OF_ITEM(b);
 
 	if (x->at != y->at)
 		return x->at < y->at;
@@ -181,15 +181,14 @@ host_room(const struct sched *s, const struct host *h)
 static struct host *
 host_get(struct sched *s, const char *key)
 {
-	struct host	*h;
-	size_t		 n;
+	struct host *h;
+	size_t	     n;
 
 	if ((h = hostmap_find(s->hosts, key)) != NULL)
 		return h;
 	n = hostmap_count(s->hosts) + 1;
 	if (pq_reserve(&s->ready, n) == -1 ||
-	    pq_reserve(&s->waiting, n) == -1 ||
-	    pq_reserve(&s->idle, n) == -1 ||
+	    pq_reserve(&s->waiting, n) == -1 || pq_reserve(&s->idle, n) == -1 ||
 	    (h = hostmap_add(s->hosts, key)) == NULL)
 		return NULL;
 	list_init(&h->queue, LINK_HOST);
@@ -201,7 +200,7 @@ host_get(struct sched *s, const char *key)
 static void
 host_unplace(struct sched *s, struct host *h)
 {
-	struct pq	*heap = heap_of(s, h->where);
+	struct pq *heap = heap_of(s, h->where);
 
 	if (heap != NULL)
 		pq_remove(heap, &h->item);
@@ -219,10 +218,10 @@ host_unplace(struct sched *s, struct host *h)
 static int
 host_place(struct sched *s, struct host *h, double now)
 {
-	size_t		 room = host_room(s, h), nready = 0;
-	double		 t = host_time(h), at = 0;
-	uint64_t	 seq = 0;
-	enum where	 where;
+	size_t	   room = host_room(s, h), nready = 0;
+	double	   t = host_time(h), at = 0;
+	uint64_t   seq = 0;
+	enum where where;
 
 	if (h->queue.count > 0) {
 		seq = h->queue.head->seq;
@@ -275,10 +274,10 @@ host_place(struct sched *s, struct host *h, double now)
 static void
 promote(struct sched *s, double now)
 {
-	struct pq_item	*it;
+	struct pq_item *it;
 
-	while ((it = pq_top(&s->waiting)) != NULL &&
-	    HOST_OF_ITEM(it)->at <= now)
+	while (
+	    (it = pq_top(&s->waiting)) != NULL && HOST_OF_ITEM(it)->at <= now)
 		host_place(s, HOST_OF_ITEM(it), now);
 	while ((it = pq_top(&s->idle)) != NULL && HOST_OF_ITEM(it)->at <= now)
 		host_place(s, HOST_OF_ITEM(it), now);
@@ -288,7 +287,7 @@ promote(struct sched *s, double now)
 static void
 unlist_queued(struct sched *s, struct node *n, double now)
 {
-	struct host	*h = n->host;
+	struct host *h = n->host;
 
 	list_remove(&s->queue, n);
 	list_remove(&h->queue, n);
@@ -300,7 +299,7 @@ unlist_queued(struct sched *s, struct node *n, double now)
 static void
 unlist_running(struct sched *s, struct node *n, double now)
 {
-	struct host	*h = n->host;
+	struct host *h = n->host;
 
 	list_remove(&s->running, n);
 	h->running--;
@@ -309,7 +308,7 @@ unlist_running(struct sched *s, struct node *n, double now)
 	host_place(s, h, now);
 }
 
-static void	on_timer(void *);
+static void on_timer(void *);
 
 /*
  * Keeps the one timer armed for the earliest time a task could start, if
@@ -319,7 +318,7 @@ static void	on_timer(void *);
 static void
 arm_timer(struct sched *s)
 {
-	double	want = INFINITY;
+	double want = INFINITY;
 
 	if (s->dispatching)
 		return;
@@ -328,8 +327,7 @@ arm_timer(struct sched *s)
 			want = -INFINITY;
 		else if (pq_top(&s->waiting) != NULL)
 			want = HOST_OF_ITEM(pq_top(&s->waiting))->at;
-		if (want != INFINITY && s->interval > 0 &&
-		    s->next_start > want)
+		if (want != INFINITY && s->interval > 0 && s->next_start > want)
 			want = s->next_start;
 	}
 	if (s->timer != NULL && (want == INFINITY || want != s->timer_at)) {
@@ -353,7 +351,7 @@ arm_timer(struct sched *s)
 static void
 start(struct sched *s, struct host *h, double now)
 {
-	struct node	*n = h->queue.head;
+	struct node *n = h->queue.head;
 
 	list_remove(&s->queue, n);
 	list_remove(&h->queue, n);
@@ -377,10 +375,10 @@ start(struct sched *s, struct host *h, double now)
 static size_t
 dispatch(struct sched *s)
 {
-	struct pq_item	*it;
-	struct host	*h;
-	size_t		 started = 0;
-	double		 now;
+	struct pq_item *it;
+	struct host    *h;
+	size_t		started = 0;
+	double		now;
 
 	if (s->cancelling || s->dispatching)
 		return 0;
@@ -409,7 +407,7 @@ dispatch(struct sched *s)
 static void
 on_timer(void *arg)
 {
-	struct sched	*s = arg;
+	struct sched *s = arg;
 
 	s->timer = NULL;
 	if (dispatch(s) > 0 && s->cfg.on_slot != NULL)
@@ -419,9 +417,9 @@ on_timer(void *arg)
 static void
 on_finished(struct future *future, void *arg)
 {
-	struct node	*n = arg;
-	struct sched	*s = n->sched;
-	int		 was_running = n->running;
+	struct node  *n = arg;
+	struct sched *s = n->sched;
+	int	      was_running = n->running;
 
 	(void)future;
 	if (n->listed) {
@@ -441,7 +439,7 @@ on_finished(struct future *future, void *arg)
 struct sched *
 sched_new(struct loop *loop, const struct sched_config *cfg)
 {
-	struct sched	*s;
+	struct sched *s;
 
 	if (cfg->jobs == 0 || !(cfg->rate >= 0) || !(cfg->host_rate >= 0))
 		return NULL;
@@ -479,17 +477,16 @@ sched_free(struct sched *s)
 int
 sched_submit(struct sched *s, struct task *task)
 {
-	const char	*key = NULL;
-	struct host	*h;
-	struct node	*n;
+	const char  *key = NULL;
+	struct host *h;
+	struct node *n;
 
 	if (s->cfg.host_of != NULL)
 		key = s->cfg.host_of(task);
 	if ((h = host_get(s, key != NULL ? key : "")) == NULL)
 		return -1;
 	if ((n = calloc(1, sizeof(*n))) == NULL ||
-	    future_add_done_callback(task_future(task), on_finished,
-	    n) == -1) {
+	    future_add_done_callback(task_future(task), on_finished, n) == -1) {
 		free(n);
 		/* A host just made for this task is dropped again. */
 		host_place(s, h, loop_now());
@@ -510,8 +507,8 @@ sched_submit(struct sched *s, struct task *task)
 int
 sched_hold_host(struct sched *s, const char *host, double until)
 {
-	double		 now = loop_now();
-	struct host	*h;
+	double	     now = loop_now();
+	struct host *h;
 
 	/* A hold that is over already changes nothing. */
 	if (!(until > now))
@@ -557,8 +554,8 @@ sched_hosts(const struct sched *s)
 void
 sched_cancel_all(struct sched *s, const char *reason)
 {
-	struct node	*n;
-	double		 now = loop_now();
+	struct node *n;
+	double	     now = loop_now();
 
 	s->cancelling = 1;
 	while ((n = s->queue.head) != NULL) {

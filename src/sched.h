@@ -32,10 +32,10 @@ struct sched;
 struct task;
 
 struct sched_config {
-	size_t	  jobs;		/* >= 1: most tasks running at once */
-	size_t	  per_host;	/* most running to one host; 0: no limit */
-	double	  rate;		/* most starts a second; 0: no limit */
-	double	  host_rate;	/* most starts a second to one host; 0: none */
+	size_t jobs;	  /* >= 1: most tasks running at once */
+	size_t per_host;  /* most running to one host; 0: no limit */
+	double rate;	  /* most starts a second; 0: no limit */
+	double host_rate; /* most starts a second to one host; 0: none */
 	/*
 	 * Returns a task's host key (the lower-cased host name, without
 	 * port). Called once, from sched_submit(); the string is copied.
@@ -47,8 +47,8 @@ struct sched_config {
 	 * the scheduler's timer started tasks: either way there may be room
 	 * to admit more work. May be NULL. It may call sched_submit().
 	 */
-	void	(*on_slot)(void *arg);
-	void	 *arg;
+	void (*on_slot)(void *arg);
+	void *arg;
 };
 
 /*
@@ -61,7 +61,7 @@ struct sched *sched_new(struct loop *loop, const struct sched_config *cfg);
  * Frees it, with all per-host state and its timer. Nothing may be queued
  * or running (cancel first); holds may remain. NULL is ignored.
  */
-void	sched_free(struct sched *s);
+void sched_free(struct sched *s);
 
 /*
  * Queues a pending task on its host and starts whatever may start now,
@@ -71,7 +71,7 @@ void	sched_free(struct sched *s);
  * task. The task itself stays the caller's. Returns 0, or -1 when out of
  * memory (nothing is queued then).
  */
-int	sched_submit(struct sched *s, struct task *task);
+int sched_submit(struct sched *s, struct task *task);
 
 /*
  * Holds host back: no task to it starts before until (a loop_now() time);
@@ -80,13 +80,13 @@ int	sched_submit(struct sched *s, struct task *task);
  * on a host with nothing queued is kept until it ends, so work submitted
  * meanwhile waits too. Returns 0, or -1 when out of memory (no hold).
  */
-int	sched_hold_host(struct sched *s, const char *host, double until);
+int sched_hold_host(struct sched *s, const char *host, double until);
 
 /* Number of tasks queued (submitted, not started, not finished). */
-size_t	sched_queued(const struct sched *s);
+size_t sched_queued(const struct sched *s);
 
 /* Number of tasks running. */
-size_t	sched_running(const struct sched *s);
+size_t sched_running(const struct sched *s);
 
 /*
  * Number of queued tasks that could start right now if enough global
@@ -97,10 +97,10 @@ size_t	sched_running(const struct sched *s);
  * counts beyond this. Brings hosts whose wait is over up to date first,
  * starting nothing. Cost: O(1), plus O(log H) per such host.
  */
-size_t	sched_ready(struct sched *s);
+size_t sched_ready(struct sched *s);
 
 /* Number of hosts that have state here, for tests and diagnostics. */
-size_t	sched_hosts(const struct sched *s);
+size_t sched_hosts(const struct sched *s);
 
 /*
  * Cancels every queued task (in submission order), then every running
@@ -109,6 +109,6 @@ size_t	sched_hosts(const struct sched *s);
  * for each that was running. Nothing starts in between. Holds and rate
  * spacing are kept.
  */
-void	sched_cancel_all(struct sched *s, const char *reason);
+void sched_cancel_all(struct sched *s, const char *reason);
 
 #endif

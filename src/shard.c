@@ -3,8 +3,8 @@
 
 #include "shard.h"
 
-#define FNV_OFFSET	UINT64_C(14695981039346656037)
-#define FNV_PRIME	UINT64_C(1099511628211)
+#define FNV_OFFSET UINT64_C(14695981039346656037)
+#define FNV_PRIME  UINT64_C(1099511628211)
 
 /*
  * Reads a decimal number of at least one digit from *sp up to the first
@@ -14,8 +14,8 @@
 static int
 parse_number(const char **sp, unsigned *out)
 {
-	const char	*s = *sp;
-	unsigned long	 v = 0;
+	const char   *s = *sp;
+	unsigned long v = 0;
 
 	if (*s < '0' || *s > '9')
 		return -1;
@@ -32,8 +32,8 @@ parse_number(const char **sp, unsigned *out)
 int
 shard_parse(const char *spec, unsigned *k, unsigned *n)
 {
-	const char	*s = spec;
-	unsigned	 kv, nv;
+	const char *s = spec;
+	unsigned    kv, nv;
 
 	if (s == NULL || parse_number(&s, &kv) == -1 || *s++ != '/' ||
 	    parse_number(&s, &nv) == -1 || *s != '\0')
@@ -48,10 +48,10 @@ shard_parse(const char *spec, unsigned *k, unsigned *n)
 uint64_t
 shard_hash(const char *key, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)key;
-	uint64_t		 h = FNV_OFFSET;
-	size_t			 i;
-	unsigned char		 c;
+	const unsigned char *p = (const unsigned char *)key;
+	uint64_t	     h = FNV_OFFSET;
+	size_t		     i;
+	unsigned char	     c;
 
 	for (i = 0; i < len; i++) {
 		c = p[i];

@@ -23,7 +23,7 @@
  * 0 <= K < N. Returns 0 and sets *k and *n, or -1 (they are then left
  * unchanged).
  */
-int	shard_parse(const char *spec, unsigned *k, unsigned *n);
+int shard_parse(const char *spec, unsigned *k, unsigned *n);
 
 /* Returns the FNV-1a 64-bit hash of the len bytes at key, ASCII-folded. */
 uint64_t shard_hash(const char *key, size_t len);

@@ -18,10 +18,10 @@ static volatile sig_atomic_t writing;
 static volatile sig_atomic_t exit_pending;
 
 struct signals {
-	struct event	*ev_int;
-	struct event	*ev_term;
-	void		(*on_signal)(int, void *);
-	void		*arg;
+	struct event *ev_int;
+	struct event *ev_term;
+	void (*on_signal)(int, void *);
+	void *arg;
 };
 
 static void
@@ -48,7 +48,7 @@ signals_writing(int on)
 static void
 arm_second(struct signals *sig)
 {
-	struct sigaction	sa;
+	struct sigaction sa;
 
 	if (sig->ev_int != NULL) {
 		event_free(sig->ev_int);
@@ -69,7 +69,7 @@ arm_second(struct signals *sig)
 static void
 on_first(evutil_socket_t signo, short what, void *arg)
 {
-	struct signals	*sig = arg;
+	struct signals *sig = arg;
 
 	(void)what;
 	arm_second(sig);
@@ -79,7 +79,7 @@ on_first(evutil_socket_t signo, short what, void *arg)
 struct signals *
 signals_new(struct loop *loop, void (*on_signal)(int, void *), void *arg)
 {
-	struct signals	*sig;
+	struct signals	  *sig;
 	struct event_base *base = loop_base(loop);
 
 	signal(SIGPIPE, SIG_IGN);

@@ -20,13 +20,13 @@ struct signals;
  * and SIGTERM. on_signal(signo, arg) runs once, from the loop, for
  * the first of them. Returns NULL when out of memory.
  */
-struct signals *signals_new(struct loop *loop,
-	    void (*on_signal)(int signo, void *arg), void *arg);
+struct signals *signals_new(
+    struct loop *loop, void (*on_signal)(int signo, void *arg), void *arg);
 
 /* Stops watching; the default dispositions come back. */
-void	signals_free(struct signals *sig);
+void signals_free(struct signals *sig);
 
 /* Brackets a write of whole records: 1 before it starts, 0 after. */
-void	signals_writing(int on);
+void signals_writing(int on);
 
 #endif

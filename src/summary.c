@@ -12,11 +12,11 @@
 #include "record.h"
 #include "summary.h"
 
-#define NSTATES		3
-#define STATUS_MIN	100
-#define STATUS_MAX	999
-#define NSTATUSES	(STATUS_MAX - STATUS_MIN + 1)
-#define NERRORS		(ERROR_CANCELLED + 1)
+#define NSTATES	   3
+#define STATUS_MIN 100
+#define STATUS_MAX 999
+#define NSTATUSES  (STATUS_MAX - STATUS_MIN + 1)
+#define NERRORS	   (ERROR_CANCELLED + 1)
 
 /*
  * The histogram: values in integer nanoseconds. Below SUB each value has
@@ -24,35 +24,35 @@
  * SUB equal buckets, so a bucket is at most 1/SUB of its lower bound wide
  * and its midpoint within 1/(2 SUB) of any value in it.
  */
-#define SUB_BITS	5
-#define SUB		(1u << SUB_BITS)
-#define TOP_BITS	40
-#define TOP		(UINT64_C(1) << TOP_BITS)
-#define NBUCKETS	(SUB + (TOP_BITS - SUB_BITS) * SUB)
+#define SUB_BITS 5
+#define SUB	 (1u << SUB_BITS)
+#define TOP_BITS 40
+#define TOP	 (UINT64_C(1) << TOP_BITS)
+#define NBUCKETS (SUB + (TOP_BITS - SUB_BITS) * SUB)
 
 /* The widest bar of '#' in the printed histogram. */
-#define BAR_MAX		40
+#define BAR_MAX 40
 
 /* Room for the row bounds of one series, from 1 us up to about 1e18 ns. */
-#define MAX_BOUNDS	64
+#define MAX_BOUNDS 64
 
 struct summary {
-	uint64_t	 records;
-	uint64_t	 states[NSTATES];
-	uint64_t	 statuses[NSTATUSES];
-	uint64_t	 errors[NERRORS];
-	uint64_t	 bytes;
-	double		 elapsed;
-	uint64_t	 lat_count;
-	double		 lat_min;	/* seconds, exact */
-	double		 lat_max;
-	uint64_t	 hist[NBUCKETS];
+	uint64_t records;
+	uint64_t states[NSTATES];
+	uint64_t statuses[NSTATUSES];
+	uint64_t errors[NERRORS];
+	uint64_t bytes;
+	double	 elapsed;
+	uint64_t lat_count;
+	double	 lat_min; /* seconds, exact */
+	double	 lat_max;
+	uint64_t hist[NBUCKETS];
 };
 
 /* A row of the coarse histogram: latencies in (previous le, le]. */
 struct row {
-	uint64_t	 le;	/* nanoseconds */
-	uint64_t	 count;
+	uint64_t le; /* nanoseconds */
+	uint64_t count;
 };
 
 struct summary *
@@ -70,7 +70,7 @@ summary_free(struct summary *s)
 static size_t
 bucket_of(uint64_t v)
 {
-	unsigned	 e;
+	unsigned e;
 
 	if (v >= TOP)
 		v = TOP - 1;
@@ -86,8 +86,8 @@ bucket_of(uint64_t v)
 static uint64_t
 bucket_mid(size_t i)
 {
-	size_t		 j;
-	unsigned	 shift;
+	size_t	 j;
+	unsigned shift;
 
 	if (i < SUB)
 		return i;
@@ -100,7 +100,7 @@ bucket_mid(size_t i)
 static uint64_t
 to_ns(double seconds)
 {
-	double	 ns = seconds * 1e9 + 0.5;
+	double ns = seconds * 1e9 + 0.5;
 
 	return ns >= 1.8e19 ? UINT64_MAX : (uint64_t)ns;
 }
@@ -108,7 +108,7 @@ to_ns(double seconds)
 void
 summary_add(struct summary *s, const struct record *rec)
 {
-	double	 t = rec->time[TIME_TOTAL];
+	double t = rec->time[TIME_TOTAL];
 
 	s->records++;
 	if ((unsigned)rec->state < NSTATES)
@@ -144,8 +144,8 @@ summary_set_elapsed(struct summary *s, double seconds)
 static uint64_t
 clamped_mid(const struct summary *s, size_t i)
 {
-	uint64_t	 v = bucket_mid(i), lo = to_ns(s->lat_min),
-			 hi = to_ns(s->lat_max);
+	uint64_t v = bucket_mid(i), lo = to_ns(s->lat_min),
+		 hi = to_ns(s->lat_max);
 
 	if (i == NBUCKETS - 1 && hi >= TOP)
 		return hi;
@@ -155,8 +155,8 @@ clamped_mid(const struct summary *s, size_t i)
 double
 summary_percentile(const struct summary *s, double q)
 {
-	uint64_t	 rank, seen = 0;
-	size_t		 i;
+	uint64_t rank, seen = 0;
+	size_t	 i;
 
 	if (s->lat_count == 0 || !(q > 0))
 		return -1;
@@ -184,10 +184,10 @@ summary_percentile(const struct summary *s, double q)
 static size_t
 series_bounds(int series, uint64_t *bounds)
 {
-	static const unsigned	 m125[] = { 1, 2, 5 };
-	uint64_t		 decade = 1000;
-	size_t			 n = 0, j, nm = series == 0 ? 3 : 1;
-	int			 k;
+	static const unsigned m125[] = { 1, 2, 5 };
+	uint64_t	      decade = 1000;
+	size_t		      n = 0, j, nm = series == 0 ? 3 : 1;
+	int		      k;
 
 	for (;;) {
 		for (j = 0; j < nm && n < MAX_BOUNDS; j++)
@@ -209,9 +209,9 @@ series_bounds(int series, uint64_t *bounds)
 static size_t
 build_rows(const struct summary *s, struct row *rows)
 {
-	uint64_t	 bounds[MAX_BOUNDS], lo, hi, v;
-	size_t		 n, first, last, nrows = 0, i, r;
-	int		 series;
+	uint64_t bounds[MAX_BOUNDS], lo, hi, v;
+	size_t	 n, first, last, nrows = 0, i, r;
+	int	 series;
 
 	if (s->lat_count == 0)
 		return 0;
@@ -261,9 +261,9 @@ format_time(char *buf, size_t size, double seconds)
 static void
 print_states(const struct summary *s, FILE *f)
 {
-	static const enum record_state	 order[] = { RECORD_DONE, RECORD_ERROR,
-					    RECORD_CANCELLED };
-	size_t				 i;
+	static const enum record_state order[] = { RECORD_DONE, RECORD_ERROR,
+		RECORD_CANCELLED };
+	size_t			       i;
 
 	fprintf(f, "  states      ");
 	for (i = 0; i < NSTATES; i++)
@@ -276,8 +276,8 @@ print_states(const struct summary *s, FILE *f)
 static void
 print_statuses(const struct summary *s, FILE *f)
 {
-	size_t	 i;
-	int	 any = 0;
+	size_t i;
+	int    any = 0;
 
 	fprintf(f, "  statuses    ");
 	for (i = 0; i < NSTATUSES; i++) {
@@ -293,8 +293,8 @@ print_statuses(const struct summary *s, FILE *f)
 static void
 print_errors(const struct summary *s, FILE *f)
 {
-	size_t	 i;
-	int	 any = 0;
+	size_t i;
+	int    any = 0;
 
 	fprintf(f, "  errors      ");
 	for (i = 1; i < NERRORS; i++) {
@@ -335,8 +335,9 @@ print_latency(const struct summary *s, FILE *f)
 	for (i = 0; i < n; i++) {
 		format_time(t, sizeof(t), (double)rows[i].le / 1e9);
 		/* Rounded up, so any non-empty row shows at least one '#'. */
-		w = (size_t)(((double)rows[i].count * BAR_MAX +
-		    (double)top - 1) / (double)top);
+		w = (size_t)(((double)rows[i].count * BAR_MAX + (double)top -
+				 1) /
+		    (double)top);
 		if (w > BAR_MAX)
 			w = BAR_MAX;
 		fprintf(f, "    <= %-8s %10llu", t,
@@ -351,7 +352,7 @@ print_latency(const struct summary *s, FILE *f)
 int
 summary_print(const struct summary *s, FILE *f)
 {
-	char	 t[32];
+	char t[32];
 
 	format_time(t, sizeof(t), s->elapsed);
 	fprintf(f, "afetch: summary: %llu records in %s\n",
@@ -393,22 +394,24 @@ add_rate(cJSON *obj, const char *key, uint64_t n, double elapsed)
 {
 	if (!(elapsed > 0))
 		return cJSON_AddNullToObject(obj, key) != NULL ? 0 : -1;
-	return cJSON_AddNumberToObject(obj, key,
-	    round_to((double)n / elapsed, 1e3)) != NULL ? 0 : -1;
+	return cJSON_AddNumberToObject(
+		   obj, key, round_to((double)n / elapsed, 1e3)) != NULL
+	    ? 0
+	    : -1;
 }
 
 static int
 add_tables(cJSON *root, const struct summary *s)
 {
-	cJSON	*obj;
-	char	 key[8];
-	size_t	 i;
+	cJSON *obj;
+	char   key[8];
+	size_t i;
 
 	if ((obj = cJSON_AddObjectToObject(root, "states")) == NULL)
 		return -1;
 	for (i = 0; i < NSTATES; i++)
 		if (add_count(obj, record_state_name((enum record_state)i),
-		    s->states[i]) == -1)
+			s->states[i]) == -1)
 			return -1;
 	if ((obj = cJSON_AddObjectToObject(root, "statuses")) == NULL)
 		return -1;
@@ -425,7 +428,7 @@ add_tables(cJSON *root, const struct summary *s)
 		if (s->errors[i] == 0)
 			continue;
 		if (add_count(obj, record_error_name((enum record_error)i),
-		    s->errors[i]) == -1)
+			s->errors[i]) == -1)
 			return -1;
 	}
 	return 0;
@@ -448,7 +451,7 @@ add_latency(cJSON *root, const struct summary *s)
 			return -1;
 		for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
 			if (cJSON_AddNumberToObject(obj, names[i],
-			    round_to(summary_percentile(s, qs[i]), 1e6)) ==
+				round_to(summary_percentile(s, qs[i]), 1e6)) ==
 			    NULL)
 				return -1;
 	}
@@ -464,7 +467,7 @@ add_latency(cJSON *root, const struct summary *s)
 			return -1;
 		}
 		if (cJSON_AddNumberToObject(row, "le",
-		    round_to((double)rows[i].le / 1e9, 1e6)) == NULL ||
+			round_to((double)rows[i].le / 1e9, 1e6)) == NULL ||
 		    add_count(row, "count", rows[i].count) == -1)
 			return -1;
 	}
@@ -475,16 +478,16 @@ add_latency(cJSON *root, const struct summary *s)
 static char *
 to_json(const struct summary *s)
 {
-	cJSON	*root;
-	char	*text = NULL;
+	cJSON *root;
+	char  *text = NULL;
 
 	if ((root = cJSON_CreateObject()) == NULL)
 		return NULL;
 	if (add_count(root, "records", s->records) == 0 &&
 	    add_tables(root, s) == 0 &&
 	    add_count(root, "bytes", s->bytes) == 0 &&
-	    cJSON_AddNumberToObject(root, "elapsed",
-	    round_to(s->elapsed, 1e6)) != NULL &&
+	    cJSON_AddNumberToObject(
+		root, "elapsed", round_to(s->elapsed, 1e6)) != NULL &&
 	    add_rate(root, "records_per_second", s->records, s->elapsed) == 0 &&
 	    add_rate(root, "bytes_per_second", s->bytes, s->elapsed) == 0 &&
 	    add_latency(root, s) == 0)
@@ -496,10 +499,10 @@ to_json(const struct summary *s)
 int
 summary_write_json(const struct summary *s, const char *path)
 {
-	char	*text, *tmp = NULL;
-	FILE	*f = NULL;
-	size_t	 len;
-	int	 saved;
+	char  *text, *tmp = NULL;
+	FILE  *f = NULL;
+	size_t len;
+	int    saved;
 
 	if ((text = to_json(s)) == NULL) {
 		errno = ENOMEM;

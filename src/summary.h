@@ -19,19 +19,19 @@ struct record;
 struct summary;
 
 /* At most this many histogram rows are printed and written. */
-#define SUMMARY_ROWS	12
+#define SUMMARY_ROWS 12
 
 /* Returns an empty summary, or NULL when out of memory. */
 struct summary *summary_new(void);
 
 /* Frees it. NULL is ignored. */
-void	summary_free(struct summary *s);
+void summary_free(struct summary *s);
 
 /* Counts one record (read only; the caller keeps it). O(1), no allocation. */
-void	summary_add(struct summary *s, const struct record *rec);
+void summary_add(struct summary *s, const struct record *rec);
 
 /* Sets the run's wall-clock duration, for the rates. Default 0: no rates. */
-void	summary_set_elapsed(struct summary *s, double seconds);
+void summary_set_elapsed(struct summary *s, double seconds);
 
 /*
  * Returns the q-quantile (0 < q <= 1; nearest rank) of the latencies in
@@ -39,7 +39,7 @@ void	summary_set_elapsed(struct summary *s, double seconds);
  * minimum and maximum; q = 1 is the exact maximum. Returns -1 when no done
  * record had a total time.
  */
-double	summary_percentile(const struct summary *s, double q);
+double summary_percentile(const struct summary *s, double q);
 
 /*
  * Prints the summary as text for people: counts by state, status and
@@ -47,7 +47,7 @@ double	summary_percentile(const struct summary *s, double q);
  * of at most SUMMARY_ROWS rows whose bars of '#' are at most 40 wide.
  * Returns 0, or -1 if writing to f failed.
  */
-int	summary_print(const struct summary *s, FILE *f);
+int summary_print(const struct summary *s, FILE *f);
 
 /*
  * Writes the summary to path as one JSON object and a newline:
@@ -71,6 +71,6 @@ int	summary_print(const struct summary *s, FILE *f);
  * never holds half a summary. Returns 0, or -1 with errno set (ENOMEM
  * when out of memory); the temporary file is then removed.
  */
-int	summary_write_json(const struct summary *s, const char *path);
+int summary_write_json(const struct summary *s, const char *path);
 
 #endif

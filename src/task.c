@@ -4,15 +4,15 @@
 #include "task.h"
 
 struct task {
-	struct future		*future;
-	const struct task_ops	*ops;
-	void			*data;
+	struct future	      *future;
+	const struct task_ops *ops;
+	void		      *data;
 };
 
 struct task *
 task_new(struct loop *loop, const struct task_ops *ops, void *data)
 {
-	struct task	*task;
+	struct task *task;
 
 	if ((task = calloc(1, sizeof(*task))) == NULL)
 		return NULL;

@@ -18,46 +18,46 @@ struct task_ops {
 	 * Begins the work. Returns 0, or -1 if it could not start; the task
 	 * is then done already (start must have called task_done()).
 	 */
-	int	(*start)(struct task *task, void *data);
+	int (*start)(struct task *task, void *data);
 	/*
 	 * Stops running work. Must finish the task before returning, with
 	 * task_cancelled() (or task_done() if the work had in fact completed).
 	 */
-	void	(*cancel)(struct task *task, void *data, const char *reason);
+	void (*cancel)(struct task *task, void *data, const char *reason);
 	/* Frees data when the task is freed. May be NULL. */
-	void	(*free)(void *data);
+	void (*free)(void *data);
 };
 
 /*
  * Returns a pending task over data, which the task owns from now on (freed
  * with ops->free), or NULL when out of memory (data is then not freed).
  */
-struct task *task_new(struct loop *loop, const struct task_ops *ops,
-	    void *data);
+struct task *task_new(
+    struct loop *loop, const struct task_ops *ops, void *data);
 
 /* Frees the task, its data, and its reference to the future. */
-void	task_free(struct task *task);
+void task_free(struct task *task);
 
 /* The task's future; the task keeps its reference until task_free(). */
 struct future *task_future(struct task *task);
 
-void	*task_data(struct task *task);
+void *task_data(struct task *task);
 
 /* pending -> running, then ops->start. Returns ops->start's result, or -1
  * if the task was not pending. */
-int	task_start(struct task *task);
+int task_start(struct task *task);
 
 /*
  * Requests cancellation. A pending task is cancelled at once; a running one
  * through ops->cancel, which finishes it before this returns. A finished
  * task is left alone. Returns 1 if this call ended the task, else 0.
  */
-int	task_cancel(struct task *task, const char *reason);
+int task_cancel(struct task *task, const char *reason);
 
 /* Called by the work: the task is done (its outcome is in data). */
-void	task_done(struct task *task);
+void task_done(struct task *task);
 
 /* Called by the work from ops->cancel: the task is cancelled. */
-void	task_cancelled(struct task *task, const char *reason);
+void task_cancelled(struct task *task, const char *reason);
 
 #endif

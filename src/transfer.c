@@ -11,16 +11,16 @@
 #include "transfer.h"
 
 int
-transfer_setup(CURL *easy, const struct fetch_options *o,
-    const struct transfer_spec *spec)
+transfer_setup(
+    CURL *easy, const struct fetch_options *o, const struct transfer_spec *spec)
 {
-	CURLcode	rc = CURLE_OK;
+	CURLcode rc = CURLE_OK;
 
 	/* Each setopt is checked; the first failure is reported. */
-#define SET(opt, val)							\
-	do {								\
-		if (rc == CURLE_OK)					\
-			rc = curl_easy_setopt(easy, opt, val);		\
+#define SET(opt, val)                                                          \
+	do {                                                                   \
+		if (rc == CURLE_OK)                                            \
+			rc = curl_easy_setopt(easy, opt, val);                 \
 	} while (0)
 	SET(CURLOPT_URL, spec->url);
 	SET(CURLOPT_PRIVATE, spec->private);
@@ -45,10 +45,12 @@ transfer_setup(CURL *easy, const struct fetch_options *o,
 	 * Over plain HTTP/1.1 it would hold every new transfer to a host
 	 * until the first response's headers arrived.
 	 */
-	SET(CURLOPT_PIPEWAIT, strncasecmp(spec->url, "https:", 6) == 0 &&
-	    !o->http1_only ? 1L : 0L);
-	SET(CURLOPT_HTTP_VERSION, o->http1_only ? (long)CURL_HTTP_VERSION_1_1 :
-	    (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_PIPEWAIT,
+	    strncasecmp(spec->url, "https:", 6) == 0 && !o->http1_only ? 1L
+								       : 0L);
+	SET(CURLOPT_HTTP_VERSION,
+	    o->http1_only ? (long)CURL_HTTP_VERSION_1_1
+			  : (long)CURL_HTTP_VERSION_2TLS);
 	/*
 	 * Custom headers replace libcurl's own of the same name (User-Agent
 	 * included, over -A). libcurl 7.88 sends none of the custom
@@ -94,7 +96,7 @@ transfer_setup(CURL *easy, const struct fetch_options *o,
 static double
 info_seconds(CURL *easy, CURLINFO what)
 {
-	curl_off_t	us = 0;
+	curl_off_t us = 0;
 
 	if (curl_easy_getinfo(easy, what, &us) != CURLE_OK)
 		return -1;
@@ -104,7 +106,7 @@ info_seconds(CURL *easy, CURLINFO what)
 static char *
 info_string(CURL *easy, CURLINFO what)
 {
-	char	*s = NULL;
+	char *s = NULL;
 
 	if (curl_easy_getinfo(easy, what, &s) != CURLE_OK || s == NULL ||
 	    *s == '\0')
@@ -131,10 +133,10 @@ version_name(long v)
 void
 transfer_info(CURL *easy, struct record *rec, long long size, int responded)
 {
-	long		 l;
+	long l;
 	static const struct {
-		enum record_time	which;
-		CURLINFO		info;
+		enum record_time which;
+		CURLINFO	 info;
 	} phases[] = {
 		{ TIME_DNS, CURLINFO_NAMELOOKUP_TIME_T },
 		{ TIME_CONNECT, CURLINFO_CONNECT_TIME_T },
@@ -142,7 +144,7 @@ transfer_info(CURL *easy, struct record *rec, long long size, int responded)
 		{ TIME_TTFB, CURLINFO_STARTTRANSFER_TIME_T },
 		{ TIME_TOTAL, CURLINFO_TOTAL_TIME_T },
 	};
-	size_t		 i;
+	size_t i;
 
 	if (curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &l) == CURLE_OK)
 		rec->status = l;

@@ -16,11 +16,11 @@ struct response;
 
 /* What differs from one attempt to the next. */
 struct transfer_spec {
-	const char		*url;
-	struct curl_slist	*headers;	/* -H, or NULL */
-	struct response		*response;	/* the callbacks' data */
-	void			*private;	/* CURLOPT_PRIVATE */
-	char			*errbuf;	/* CURL_ERROR_SIZE bytes */
+	const char	  *url;
+	struct curl_slist *headers;  /* -H, or NULL */
+	struct response	  *response; /* the callbacks' data */
+	void *private;		     /* CURLOPT_PRIVATE */
+	char *errbuf;		     /* CURL_ERROR_SIZE bytes */
 };
 
 /*
@@ -28,8 +28,8 @@ struct transfer_spec {
  * strings, header list and request body must outlive the transfer.
  * Returns 0, or -1 with libcurl's reason in spec->errbuf.
  */
-int	transfer_setup(CURL *easy, const struct fetch_options *o,
-	    const struct transfer_spec *spec);
+int transfer_setup(CURL *easy, const struct fetch_options *o,
+    const struct transfer_spec *spec);
 
 /*
  * Copies what libcurl measured of the attempt into rec: status, redirects,
@@ -38,7 +38,7 @@ int	transfer_setup(CURL *easy, const struct fetch_options *o,
  * read as 0 from libcurl and become null, unless the attempt responded
  * (a reused connection really took 0 s to connect).
  */
-void	transfer_info(CURL *easy, struct record *rec, long long size,
-	    int responded);
+void transfer_info(
+    CURL *easy, struct record *rec, long long size, int responded);
 
 #endif

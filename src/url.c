@@ -37,7 +37,7 @@ is_scheme_char(unsigned char c)
 static size_t
 scheme_len(const char *s, size_t len)
 {
-	size_t	i;
+	size_t i;
 
 	if (len == 0 || !is_alpha((unsigned char)s[0]))
 		return 0;
@@ -50,8 +50,8 @@ scheme_len(const char *s, size_t len)
 static int
 scheme_ok(const char *s, size_t n)
 {
-	static const char	http[] = "https";
-	size_t			i;
+	static const char http[] = "https";
+	size_t		  i;
 
 	if (n != 4 && n != 5)
 		return 0;
@@ -94,10 +94,10 @@ curlu_why(CURLUcode rc)
 static enum url_result
 parse(const char *s, char **host, const char **why)
 {
-	CURLU		*h;
-	CURLUcode	 rc;
-	char		*hp = NULL, *p, *end;
-	size_t		 n;
+	CURLU	 *h;
+	CURLUcode rc;
+	char	 *hp = NULL, *p, *end;
+	size_t	  n;
 
 	if ((h = curl_url()) == NULL) {
 		*why = "out of memory";
@@ -139,13 +139,13 @@ parse(const char *s, char **host, const char **why)
 }
 
 enum url_result
-url_normalise(const char *line, size_t len, char **out, char **host,
-    const char **why)
+url_normalise(
+    const char *line, size_t len, char **out, char **host, const char **why)
 {
-	const char	*dummy, *prefix = "";
-	char		*s, *h = NULL;
-	size_t		 i, plen = 0, slen;
-	enum url_result	 r;
+	const char     *dummy, *prefix = "";
+	char	       *s, *h = NULL;
+	size_t		i, plen = 0, slen;
+	enum url_result r;
 
 	*out = NULL;
 	if (host != NULL)
@@ -208,7 +208,7 @@ url_normalise(const char *line, size_t len, char **out, char **host,
 int
 url_scheme_allowed(const char *url)
 {
-	size_t	n;
+	size_t n;
 
 	n = scheme_len(url, strlen(url));
 	return n > 0 && url[n] == ':' && scheme_ok(url, n);

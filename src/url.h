@@ -12,8 +12,8 @@
 
 enum url_result {
 	URL_OK,
-	URL_INVALID,		/* not a URL: bad syntax, NUL byte, no host ... */
-	URL_UNSUPPORTED_SCHEME	/* a scheme other than http or https */
+	URL_INVALID, /* not a URL: bad syntax, NUL byte, no host ... */
+	URL_UNSUPPORTED_SCHEME /* a scheme other than http or https */
 };
 
 /*
@@ -27,13 +27,13 @@ enum url_result {
  * wrong. Running out of memory is reported as URL_INVALID with *why
  * "out of memory".
  */
-enum url_result url_normalise(const char *line, size_t len, char **out,
-	    char **host, const char **why);
+enum url_result url_normalise(
+    const char *line, size_t len, char **out, char **host, const char **why);
 
 /*
  * Returns 1 when the NUL-terminated URL's scheme is http or https
  * (case-insensitive), else 0. Relative references (no scheme) return 0.
  */
-int	url_scheme_allowed(const char *url);
+int url_scheme_allowed(const char *url);
 
 #endif

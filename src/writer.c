@@ -13,23 +13,23 @@
 #include "writer.h"
 
 /* Flushed at once past this, so one busy turn cannot grow the buffer. */
-#define HIGH_WATER	(256 * 1024)
+#define HIGH_WATER (256 * 1024)
 
 struct writer {
-	struct loop	*loop;
-	int		 fd;
-	struct buf	 buf;
-	int		 scheduled;
-	int		 error;
-	void		(*on_failure)(void *);
-	void		*failure_arg;
-	struct event	*reader_watch;
+	struct loop *loop;
+	int	     fd;
+	struct buf   buf;
+	int	     scheduled;
+	int	     error;
+	void (*on_failure)(void *);
+	void	     *failure_arg;
+	struct event *reader_watch;
 };
 
 struct writer *
 writer_new(struct loop *loop, int fd, size_t limit)
 {
-	struct writer	*w;
+	struct writer *w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
@@ -89,8 +89,8 @@ fail(struct writer *w, int err)
 static void
 on_reader_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct writer	*w = arg;
-	struct pollfd	 pfd = { .fd = fd, .events = 0 };
+	struct writer *w = arg;
+	struct pollfd  pfd = { .fd = fd, .events = 0 };
 
 	(void)what;
 	if (w->error == 0 && poll(&pfd, 1, 0) == 1 &&
@@ -101,7 +101,7 @@ on_reader_event(evutil_socket_t fd, short what, void *arg)
 int
 writer_watch_reader(struct writer *w)
 {
-	struct stat	st;
+	struct stat st;
 
 	if (fstat(w->fd, &st) == -1 || !S_ISFIFO(st.st_mode))
 		return 0;
@@ -116,7 +116,7 @@ int
 writer_flush(struct writer *w)
 {
 	size_t	off = 0;
-	ssize_t	n;
+	ssize_t n;
 
 	if (w->error != 0) {
 		buf_clear(&w->buf);
@@ -149,7 +149,7 @@ writer_flush(struct writer *w)
 static void
 scheduled_flush(void *arg)
 {
-	struct writer	*w = arg;
+	struct writer *w = arg;
 
 	w->scheduled = 0;
 	writer_flush(w);

@@ -22,7 +22,7 @@ struct writer;
 struct writer *writer_new(struct loop *loop, int fd, size_t limit);
 
 /* Frees the writer without flushing. */
-void	writer_free(struct writer *w);
+void writer_free(struct writer *w);
 
 /*
  * The buffer records are appended to (output_record()); call
@@ -32,29 +32,29 @@ struct buf *writer_buf(struct writer *w);
 
 /* Schedules a flush of what the buffer holds. Also flushes at once when
  * the buffer is larger than a high-water mark, to bound memory. */
-void	writer_commit(struct writer *w);
+void writer_commit(struct writer *w);
 
 /*
  * Writes out everything buffered, retrying short writes and EINTR.
  * Returns 0, or -1 on failure (writer_errno() says why; EPIPE means the
  * reader has gone).
  */
-int	writer_flush(struct writer *w);
+int writer_flush(struct writer *w);
 
 /* Returns the errno of the failure that stopped the writer, or 0. */
-int	writer_errno(const struct writer *w);
+int writer_errno(const struct writer *w);
 
 /*
  * Sets a function called once, from loop context, when writing fails for
  * good (the reader went away, the disk filled).
  */
-void	writer_on_failure(struct writer *w, void (*fn)(void *), void *arg);
+void writer_on_failure(struct writer *w, void (*fn)(void *), void *arg);
 
 /*
  * When the descriptor is a pipe, notices its reader going away even while
  * nothing is being written, so `afetch | head -1` ends at once rather than
  * at the next record. Returns 0, or -1 when out of memory.
  */
-int	writer_watch_reader(struct writer *w);
+int writer_watch_reader(struct writer *w);
 
 #endif

@@ -9,10 +9,10 @@
 
 HARNESS_MAIN;
 
-#define NTASKS	5
+#define NTASKS 5
 
 struct fake {
-	int	id;
+	int id;
 };
 
 static int
@@ -33,23 +33,23 @@ fake_cancel(struct task *task, void *data, const char *reason)
 static const struct task_ops fake_ops = { fake_start, fake_cancel, free };
 
 struct world {
-	struct loop		*loop;
-	struct as_completed	*ac;
-	struct task		*tasks[NTASKS];
-	int			 emitted[NTASKS];
-	enum future_state	 emitted_state[NTASKS];
-	size_t			 outstanding_at_emit[NTASKS];
-	size_t			 n_emitted;
-	const int		*steps;
-	size_t			 n_steps, step;
-	size_t			 emitted_before_step[NTASKS];
+	struct loop	    *loop;
+	struct as_completed *ac;
+	struct task	    *tasks[NTASKS];
+	int		     emitted[NTASKS];
+	enum future_state    emitted_state[NTASKS];
+	size_t		     outstanding_at_emit[NTASKS];
+	size_t		     n_emitted;
+	const int	    *steps;
+	size_t		     n_steps, step;
+	size_t		     emitted_before_step[NTASKS];
 };
 
 static void
 emit(struct task *task, void *arg)
 {
-	struct world	*w = arg;
-	struct fake	*fk = task_data(task);
+	struct world *w = arg;
+	struct fake  *fk = task_data(task);
 
 	if (w->n_emitted < NTASKS) {
 		w->emitted[w->n_emitted] = fk->id;
@@ -66,7 +66,7 @@ emit(struct task *task, void *arg)
 static void
 world_init(struct world *w)
 {
-	int	i;
+	int i;
 
 	*w = (struct world){ 0 };
 	w->loop = loop_new();
@@ -83,7 +83,7 @@ world_init(struct world *w)
 static void
 world_free(struct world *w)
 {
-	int	i;
+	int i;
 
 	as_completed_free(w->ac);
 	for (i = 0; i < NTASKS; i++)
@@ -95,8 +95,8 @@ world_free(struct world *w)
 static void
 step(void *arg)
 {
-	struct world	*w = arg;
-	int		 id = w->steps[w->step];
+	struct world *w = arg;
+	int	      id = w->steps[w->step];
 
 	w->emitted_before_step[w->step] = w->n_emitted;
 	if (id < 0)
@@ -110,9 +110,9 @@ step(void *arg)
 static void
 test_completion_order(void)
 {
-	static const int	 order[] = { 3, 1, 4, 0, 2 };
-	struct world		 w;
-	int			 i;
+	static const int order[] = { 3, 1, 4, 0, 2 };
+	struct world	 w;
+	int		 i;
 
 	world_init(&w);
 	for (i = 0; i < NTASKS; i++) {
@@ -138,9 +138,9 @@ test_completion_order(void)
 static void
 test_cancelled(void)
 {
-	static const int	 order[] = { 2, -4, 0, -1, 3 };
-	struct world		 w;
-	int			 i;
+	static const int order[] = { 2, -4, 0, -1, 3 };
+	struct world	 w;
+	int		 i;
 
 	world_init(&w);
 	for (i = 0; i < NTASKS; i++)
@@ -165,8 +165,8 @@ test_cancelled(void)
 static void
 test_same_turn(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
 	world_init(&w);
 	for (i = 0; i < NTASKS; i++)
@@ -196,8 +196,8 @@ test_same_turn(void)
 static void
 test_added_finished(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
 	world_init(&w);
 	task_done(w.tasks[1]);

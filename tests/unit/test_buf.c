@@ -10,28 +10,28 @@ HARNESS_MAIN;
 static void
 test_empty(void)
 {
-	struct buf	 b;
-	char		*s;
+	struct buf b;
+	char	  *s;
 
 	buf_init(&b, 100);
 	CHECK(b.data == NULL);
 	CHECK_INT(b.len, 0);
 	CHECK_STR(buf_cstr(&b), "");
-	CHECK(b.data == NULL);		/* cstr of a fresh buffer allocates not */
+	CHECK(b.data == NULL); /* cstr of a fresh buffer allocates not */
 	CHECK_INT(buf_append(&b, NULL, 0), 0);
 	CHECK(b.data == NULL);
 	s = buf_steal(&b);
 	CHECK_STR(s, "");
 	free(s);
 	buf_free(&b);
-	buf_free(&b);			/* twice is harmless */
+	buf_free(&b); /* twice is harmless */
 }
 
 static void
 test_append(void)
 {
-	struct buf	 b;
-	char		*s;
+	struct buf b;
+	char	  *s;
 
 	buf_init(&b, 1000);
 	CHECK_INT(buf_puts(&b, "hello"), 0);
@@ -57,9 +57,9 @@ test_append(void)
 static void
 test_growth(void)
 {
-	struct buf	b;
-	size_t		i, lastcap = 0, grows = 0;
-	int		ok = 1;
+	struct buf b;
+	size_t	   i, lastcap = 0, grows = 0;
+	int	   ok = 1;
 
 	buf_init(&b, 1 << 20);
 	for (i = 0; i < 100000; i++) {
@@ -85,19 +85,19 @@ test_growth(void)
 static void
 test_limit(void)
 {
-	struct buf	b;
+	struct buf b;
 
 	buf_init(&b, 10);
 	CHECK_INT(buf_puts(&b, "0123456"), 0);
-	CHECK_INT(buf_puts(&b, "7890"), -1);	/* 11 > 10 */
+	CHECK_INT(buf_puts(&b, "7890"), -1); /* 11 > 10 */
 	CHECK_INT(b.len, 7);
 	CHECK_STR(buf_cstr(&b), "0123456");
-	CHECK_INT(buf_puts(&b, "789"), 0);	/* exactly 10 */
+	CHECK_INT(buf_puts(&b, "789"), 0); /* exactly 10 */
 	CHECK_INT(b.len, 10);
 	CHECK_STR(buf_cstr(&b), "0123456789");
-	CHECK(b.cap <= 11);			/* never past limit + NUL */
+	CHECK(b.cap <= 11); /* never past limit + NUL */
 	CHECK_INT(buf_putc(&b, 'x'), -1);
-	CHECK_INT(buf_append(&b, "", 0), 0);	/* nothing always fits */
+	CHECK_INT(buf_append(&b, "", 0), 0); /* nothing always fits */
 	CHECK_INT(b.len, 10);
 	CHECK_STR(buf_cstr(&b), "0123456789");
 	buf_clear(&b);
@@ -123,7 +123,7 @@ test_limit(void)
 static void
 test_consume(void)
 {
-	struct buf	b;
+	struct buf b;
 
 	buf_init(&b, 100);
 	CHECK_INT(buf_puts(&b, "abcdef"), 0);
@@ -150,8 +150,8 @@ test_consume(void)
 static void
 test_reserve(void)
 {
-	struct buf	b;
-	size_t		room;
+	struct buf b;
+	size_t	   room;
 
 	buf_init(&b, 100);
 	room = buf_reserve(&b, 40);

@@ -6,15 +6,16 @@
 HARNESS_MAIN;
 
 /* Checks the code's name too, so a failure reads as the contract does. */
-#define CLASSIFY(result, errbuf, flags, want)                                \
-	do {                                                                 \
-		enum record_error got_ = errmap_classify(result, errbuf,     \
-		    flags);                                                  \
-		CHECK_INT(got_, want);                                       \
-		if (got_ != (want))                                          \
-			fprintf(stderr, "  %s (%d) gave %s\n", #result,      \
-			    (int)(result), record_error_name(got_) ?         \
-			    record_error_name(got_) : "null");               \
+#define CLASSIFY(result, errbuf, flags, want)                                  \
+	do {                                                                   \
+		enum record_error got_ =                                       \
+		    errmap_classify(result, errbuf, flags);                    \
+		CHECK_INT(got_, want);                                         \
+		if (got_ != (want))                                            \
+			fprintf(stderr, "  %s (%d) gave %s\n", #result,        \
+			    (int)(result),                                     \
+			    record_error_name(got_) ? record_error_name(got_)  \
+						    : "null");                 \
 	} while (0)
 
 static void
@@ -22,16 +23,15 @@ test_ok(void)
 {
 	CLASSIFY(CURLE_OK, "", 0, ERROR_NONE);
 	/* No error even if we had stopped it: libcurl finished first. */
-	CLASSIFY(CURLE_OK, "", ERRMAP_CANCELLED | ERRMAP_TOO_LARGE,
-	    ERROR_NONE);
+	CLASSIFY(CURLE_OK, "", ERRMAP_CANCELLED | ERRMAP_TOO_LARGE, ERROR_NONE);
 }
 
 static void
 test_plain_codes(void)
 {
 	static const struct {
-		CURLcode		result;
-		enum record_error	want;
+		CURLcode	  result;
+		enum record_error want;
 	} table[] = {
 		{ CURLE_URL_MALFORMAT, ERROR_INVALID_URL },
 		{ CURLE_UNSUPPORTED_PROTOCOL, ERROR_PROTOCOL },
@@ -69,7 +69,7 @@ test_plain_codes(void)
 		{ CURLE_BAD_CONTENT_ENCODING, ERROR_PROTOCOL },
 		{ CURLE_HTTP_RETURNED_ERROR, ERROR_PROTOCOL },
 	};
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		CLASSIFY(table[i].result, "", 0, table[i].want);
@@ -80,16 +80,16 @@ test_names(void)
 {
 	CHECK(record_error_name(ERROR_NONE) == NULL);
 	CHECK_STR(record_error_name(ERROR_INVALID_URL), "invalid_url");
-	CHECK_STR(record_error_name(ERROR_UNSUPPORTED_SCHEME),
-	    "unsupported_scheme");
+	CHECK_STR(
+	    record_error_name(ERROR_UNSUPPORTED_SCHEME), "unsupported_scheme");
 	CHECK_STR(record_error_name(ERROR_DNS), "dns");
 	CHECK_STR(record_error_name(ERROR_CONNECT), "connect");
 	CHECK_STR(record_error_name(ERROR_TLS), "tls");
 	CHECK_STR(record_error_name(ERROR_TIMEOUT), "timeout");
 	CHECK_STR(record_error_name(ERROR_RESET), "reset");
 	CHECK_STR(record_error_name(ERROR_PROTOCOL), "protocol");
-	CHECK_STR(record_error_name(ERROR_TOO_MANY_REDIRECTS),
-	    "too_many_redirects");
+	CHECK_STR(
+	    record_error_name(ERROR_TOO_MANY_REDIRECTS), "too_many_redirects");
 	CHECK_STR(record_error_name(ERROR_TOO_LARGE), "too_large");
 	CHECK_STR(record_error_name(ERROR_WRITE), "write");
 	CHECK_STR(record_error_name(ERROR_CANCELLED), "cancelled");
@@ -99,16 +99,16 @@ test_names(void)
 static void
 test_flags_first(void)
 {
-	CLASSIFY(CURLE_ABORTED_BY_CALLBACK, "", ERRMAP_CANCELLED,
-	    ERROR_CANCELLED);
+	CLASSIFY(
+	    CURLE_ABORTED_BY_CALLBACK, "", ERRMAP_CANCELLED, ERROR_CANCELLED);
 	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_CANCELLED, ERROR_CANCELLED);
 	CLASSIFY(CURLE_RECV_ERROR, "", ERRMAP_CANCELLED, ERROR_CANCELLED);
 	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_TOO_LARGE, ERROR_TOO_LARGE);
-	CLASSIFY(CURLE_ABORTED_BY_CALLBACK, "", ERRMAP_TOO_LARGE,
-	    ERROR_TOO_LARGE);
+	CLASSIFY(
+	    CURLE_ABORTED_BY_CALLBACK, "", ERRMAP_TOO_LARGE, ERROR_TOO_LARGE);
 	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_WRITE_FAILED, ERROR_WRITE);
-	CLASSIFY(CURLE_ABORTED_BY_CALLBACK, "", ERRMAP_WRITE_FAILED,
-	    ERROR_WRITE);
+	CLASSIFY(
+	    CURLE_ABORTED_BY_CALLBACK, "", ERRMAP_WRITE_FAILED, ERROR_WRITE);
 	/* Cancelled beats too large beats write. */
 	CLASSIFY(CURLE_WRITE_ERROR, "",
 	    ERRMAP_CANCELLED | ERRMAP_TOO_LARGE | ERRMAP_WRITE_FAILED,
@@ -116,8 +116,7 @@ test_flags_first(void)
 	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_TOO_LARGE | ERRMAP_WRITE_FAILED,
 	    ERROR_TOO_LARGE);
 	/* The redirect flag alone does not override. */
-	CLASSIFY(CURLE_COULDNT_CONNECT, "", ERRMAP_BAD_REDIRECT,
-	    ERROR_CONNECT);
+	CLASSIFY(CURLE_COULDNT_CONNECT, "", ERRMAP_BAD_REDIRECT, ERROR_CONNECT);
 }
 
 /* One code, two faults: a bad status line or a redirect to file://. */
@@ -137,19 +136,16 @@ static void
 test_errbuf_chunk(void)
 {
 	CLASSIFY(CURLE_RECV_ERROR, "", 0, ERROR_RESET);
-	CLASSIFY(CURLE_RECV_ERROR, "Connection reset by peer", 0,
+	CLASSIFY(CURLE_RECV_ERROR, "Connection reset by peer", 0, ERROR_RESET);
+	CLASSIFY(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer", 0,
 	    ERROR_RESET);
-	CLASSIFY(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer",
-	    0, ERROR_RESET);
 	CLASSIFY(CURLE_RECV_ERROR,
-	    "Malformed encoding found in chunked-encoding", 0,
-	    ERROR_PROTOCOL);
-	CLASSIFY(CURLE_RECV_ERROR, "Chunk size too large", 0,
-	    ERROR_PROTOCOL);
+	    "Malformed encoding found in chunked-encoding", 0, ERROR_PROTOCOL);
+	CLASSIFY(CURLE_RECV_ERROR, "Chunk size too large", 0, ERROR_PROTOCOL);
 	/* The text matters only for a receive error. */
 	CLASSIFY(CURLE_SEND_ERROR, "chunk", 0, ERROR_RESET);
-	CLASSIFY(CURLE_PARTIAL_FILE, "chunked transfer cut off", 0,
-	    ERROR_RESET);
+	CLASSIFY(
+	    CURLE_PARTIAL_FILE, "chunked transfer cut off", 0, ERROR_RESET);
 }
 
 /* libcurl 7.88 reports headers over its limit as out of memory, often

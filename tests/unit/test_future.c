@@ -9,20 +9,20 @@ HARNESS_MAIN;
 
 /* What the callbacks saw, in call order. */
 struct seen {
-	int			 order[16];
-	enum future_state	 state[16];
-	size_t			 n;
+	int		  order[16];
+	enum future_state state[16];
+	size_t		  n;
 };
 
 struct cb_arg {
-	struct seen	*seen;
-	int		 id;
+	struct seen *seen;
+	int	     id;
 };
 
 static void
 record_cb(struct future *future, void *arg)
 {
-	struct cb_arg	*a = arg;
+	struct cb_arg *a = arg;
 
 	if (a->seen->n < 16) {
 		a->seen->order[a->seen->n] = a->id;
@@ -43,8 +43,8 @@ test_state_names(void)
 static void
 test_pending_running_done(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
 
 	CHECK(f != NULL);
 	CHECK_INT(future_state(f), FUTURE_PENDING);
@@ -73,8 +73,8 @@ test_pending_running_done(void)
 static void
 test_pending_done(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
 
 	CHECK_INT(future_set_done(f), 0);
 	CHECK_INT(future_state(f), FUTURE_DONE);
@@ -85,8 +85,8 @@ test_pending_done(void)
 static void
 test_pending_cancelled(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
 
 	CHECK_INT(future_cancel(f, "deadline"), 0);
 	CHECK_INT(future_state(f), FUTURE_CANCELLED);
@@ -105,8 +105,8 @@ test_pending_cancelled(void)
 static void
 test_running_cancelled(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
 
 	CHECK_INT(future_set_running(f), 0);
 	CHECK_INT(future_cancel(f, "first"), 0);
@@ -121,10 +121,10 @@ test_running_cancelled(void)
 static void
 test_callbacks_not_inline(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a = { &seen, 1 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a = { &seen, 1 };
 
 	CHECK_INT(future_add_done_callback(f, record_cb, &a), 0);
 	CHECK_INT(future_set_running(f), 0);
@@ -143,10 +143,10 @@ test_callbacks_not_inline(void)
 static void
 test_cancel_callbacks_not_inline(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a = { &seen, 1 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a = { &seen, 1 };
 
 	CHECK_INT(future_add_done_callback(f, record_cb, &a), 0);
 	CHECK_INT(future_cancel(f, "signal"), 0);
@@ -161,11 +161,11 @@ test_cancel_callbacks_not_inline(void)
 static void
 test_callback_order(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a[5];
-	int		 i;
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a[5];
+	int	       i;
 
 	for (i = 0; i < 5; i++) {
 		a[i] = (struct cb_arg){ &seen, i };
@@ -186,10 +186,10 @@ test_callback_order(void)
 static void
 test_callback_after_finish(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a = { &seen, 1 }, b = { &seen, 2 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a = { &seen, 1 }, b = { &seen, 2 };
 
 	future_set_done(f);
 	CHECK_INT(loop_run(loop), 0);
@@ -209,15 +209,15 @@ test_callback_after_finish(void)
 
 /* Drops the last outside reference from inside a callback. */
 struct dropper {
-	struct future	*future;
-	struct seen	*seen;
-	int		 ran;
+	struct future *future;
+	struct seen   *seen;
+	int	       ran;
 };
 
 static void
 drop_cb(struct future *future, void *arg)
 {
-	struct dropper	*d = arg;
+	struct dropper *d = arg;
 
 	d->ran = 1;
 	future_unref(d->future);
@@ -229,11 +229,11 @@ drop_cb(struct future *future, void *arg)
 static void
 test_unref_in_callback(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct dropper	 d = { f, &seen, 0 };
-	struct cb_arg	 after = { &seen, 9 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct dropper d = { f, &seen, 0 };
+	struct cb_arg  after = { &seen, 9 };
 
 	CHECK_INT(future_add_done_callback(f, drop_cb, &d), 0);
 	/* A callback after the drop still runs, on the surviving future. */
@@ -251,10 +251,10 @@ test_unref_in_callback(void)
 static void
 test_refcount(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a = { &seen, 1 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a = { &seen, 1 };
 
 	future_ref(f);
 	future_add_done_callback(f, record_cb, &a);
@@ -271,10 +271,10 @@ test_refcount(void)
 static void
 test_free_unfinished(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a = { &seen, 1 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a = { &seen, 1 };
 
 	future_add_done_callback(f, record_cb, &a);
 	future_unref(f);
@@ -285,15 +285,15 @@ test_free_unfinished(void)
 
 /* A callback that adds another callback to the same future. */
 struct adder {
-	struct seen	*seen;
-	struct cb_arg	 added;
-	int		 ran;
+	struct seen  *seen;
+	struct cb_arg added;
+	int	      ran;
 };
 
 static void
 add_cb(struct future *future, void *arg)
 {
-	struct adder	*ad = arg;
+	struct adder *ad = arg;
 
 	ad->ran = 1;
 	CHECK_INT(ad->seen->n, 0);
@@ -305,11 +305,11 @@ add_cb(struct future *future, void *arg)
 static void
 test_callback_adds_callback(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct adder	 ad = { &seen, { &seen, 2 }, 0 };
-	struct cb_arg	 second = { &seen, 1 };
+	struct loop   *loop = loop_new();
+	struct future *f = future_new(loop);
+	struct seen    seen = { 0 };
+	struct adder   ad = { &seen, { &seen, 2 }, 0 };
+	struct cb_arg  second = { &seen, 1 };
 
 	future_add_done_callback(f, add_cb, &ad);
 	future_add_done_callback(f, record_cb, &second);
@@ -326,15 +326,15 @@ test_callback_adds_callback(void)
 
 /* Adds to its own future and drops the last reference in the same call. */
 struct adder_dropper {
-	struct future	*future;
-	struct seen	*seen;
-	struct cb_arg	 added;
+	struct future *future;
+	struct seen   *seen;
+	struct cb_arg  added;
 };
 
 static void
 add_and_drop_cb(struct future *future, void *arg)
 {
-	struct adder_dropper	*ad = arg;
+	struct adder_dropper *ad = arg;
 
 	future_add_done_callback(future, record_cb, &ad->added);
 	future_unref(ad->future);
@@ -344,10 +344,10 @@ add_and_drop_cb(struct future *future, void *arg)
 static void
 test_callback_adds_and_drops(void)
 {
-	struct loop		*loop = loop_new();
-	struct future		*f = future_new(loop);
-	struct seen		 seen = { 0 };
-	struct adder_dropper	 ad = { f, &seen, { &seen, 3 } };
+	struct loop	    *loop = loop_new();
+	struct future	    *f = future_new(loop);
+	struct seen	     seen = { 0 };
+	struct adder_dropper ad = { f, &seen, { &seen, 3 } };
 
 	future_add_done_callback(f, add_and_drop_cb, &ad);
 	future_cancel(f, "first");
@@ -362,10 +362,10 @@ test_callback_adds_and_drops(void)
 static void
 test_two_futures_order(void)
 {
-	struct loop	*loop = loop_new();
-	struct future	*f1 = future_new(loop), *f2 = future_new(loop);
-	struct seen	 seen = { 0 };
-	struct cb_arg	 a1 = { &seen, 1 }, a2 = { &seen, 2 };
+	struct loop   *loop = loop_new();
+	struct future *f1 = future_new(loop), *f2 = future_new(loop);
+	struct seen    seen = { 0 };
+	struct cb_arg  a1 = { &seen, 1 }, a2 = { &seen, 2 };
 
 	future_add_done_callback(f1, record_cb, &a1);
 	future_add_done_callback(f2, record_cb, &a2);

@@ -9,12 +9,12 @@
 
 HARNESS_MAIN;
 
-#define MAXTASKS	16
+#define MAXTASKS 16
 
 /* Fake work: an id, and whether it started. */
 struct fake {
-	int	id;
-	int	started;
+	int id;
+	int started;
 };
 
 static int
@@ -36,27 +36,27 @@ static const struct task_ops fake_ops = { fake_start, fake_cancel, free };
 
 /* One test's world: the tasks by id, what was emitted, in order. */
 struct world {
-	struct loop		*loop;
-	struct gather		*gather;
-	struct task		*tasks[MAXTASKS];
-	int			 emitted[MAXTASKS];
-	enum future_state	 emitted_state[MAXTASKS];
-	size_t			 n_emitted;
+	struct loop	 *loop;
+	struct gather	 *gather;
+	struct task	 *tasks[MAXTASKS];
+	int		  emitted[MAXTASKS];
+	enum future_state emitted_state[MAXTASKS];
+	size_t		  n_emitted;
 	/* For the step driver: which ids to finish, one per turn. */
-	const int		*steps;
-	const int		*cancel;	/* per step: cancel, not done */
-	size_t			 n_steps, step;
-	size_t			 emitted_before_step[MAXTASKS];
+	const int *steps;
+	const int *cancel; /* per step: cancel, not done */
+	size_t	   n_steps, step;
+	size_t	   emitted_before_step[MAXTASKS];
 	/* For the feeder: admit up to total tasks as room appears. */
-	int			 total, next;
-	size_t			 max_outstanding;
+	int    total, next;
+	size_t max_outstanding;
 };
 
 static struct task *
 new_task(struct world *w, int id, int start)
 {
-	struct fake	*fk = calloc(1, sizeof(*fk));
-	struct task	*t;
+	struct fake *fk = calloc(1, sizeof(*fk));
+	struct task *t;
 
 	fk->id = id;
 	t = task_new(w->loop, &fake_ops, fk);
@@ -70,8 +70,8 @@ new_task(struct world *w, int id, int start)
 static void
 emit(struct task *task, void *arg)
 {
-	struct world	*w = arg;
-	struct fake	*fk = task_data(task);
+	struct world *w = arg;
+	struct fake  *fk = task_data(task);
 
 	if (w->n_emitted < MAXTASKS) {
 		w->emitted[w->n_emitted] = fk->id;
@@ -94,7 +94,7 @@ world_init(struct world *w, size_t window)
 static void
 world_free(struct world *w)
 {
-	int	i;
+	int i;
 
 	CHECK_INT(gather_outstanding(w->gather), 0);
 	gather_free(w->gather);
@@ -107,8 +107,8 @@ world_free(struct world *w)
 static void
 step(void *arg)
 {
-	struct world	*w = arg;
-	struct task	*t = w->tasks[w->steps[w->step]];
+	struct world *w = arg;
+	struct task  *t = w->tasks[w->steps[w->step]];
 
 	w->emitted_before_step[w->step] = w->n_emitted;
 	if (w->cancel != NULL && w->cancel[w->step])
@@ -122,7 +122,7 @@ step(void *arg)
 static void
 test_new(void)
 {
-	struct gather	*g = gather_new(0, emit, NULL);
+	struct gather *g = gather_new(0, emit, NULL);
 
 	CHECK(g == NULL);
 	g = gather_new(1, emit, NULL);
@@ -136,9 +136,9 @@ test_new(void)
 static void
 test_out_of_order(void)
 {
-	static const int	 order[] = { 3, 1, 0, 2 };
-	struct world		 w;
-	int			 i;
+	static const int order[] = { 3, 1, 0, 2 };
+	struct world	 w;
+	int		 i;
 
 	world_init(&w, 8);
 	for (i = 0; i < 4; i++)
@@ -164,9 +164,9 @@ test_out_of_order(void)
 static void
 test_in_order_streams(void)
 {
-	static const int	 order[] = { 0, 1, 2 };
-	struct world		 w;
-	int			 i;
+	static const int order[] = { 0, 1, 2 };
+	struct world	 w;
+	int		 i;
 
 	world_init(&w, 4);
 	for (i = 0; i < 3; i++)
@@ -184,8 +184,8 @@ test_in_order_streams(void)
 static void
 test_window(void)
 {
-	struct world	 w;
-	struct task	*extra;
+	struct world w;
+	struct task *extra;
 
 	world_init(&w, 2);
 	CHECK_INT(gather_add(w.gather, new_task(&w, 0, 1)), 0);
@@ -226,7 +226,7 @@ test_window(void)
 static void
 test_room_after_head(void)
 {
-	struct world	w;
+	struct world w;
 
 	world_init(&w, 2);
 	gather_add(w.gather, new_task(&w, 0, 1));
@@ -252,10 +252,10 @@ test_room_after_head(void)
 static void
 test_cancelled_in_order(void)
 {
-	static const int	 order[] = { 3, 2, 1, 0 };
-	static const int	 cancel[] = { 0, 1, 0, 1 };
-	struct world		 w;
-	int			 i;
+	static const int order[] = { 3, 2, 1, 0 };
+	static const int cancel[] = { 0, 1, 0, 1 };
+	struct world	 w;
+	int		 i;
 
 	world_init(&w, 4);
 	/* 2 never starts: it is cancelled while pending. */
@@ -281,8 +281,8 @@ test_cancelled_in_order(void)
 static void
 test_added_finished(void)
 {
-	struct world	 w;
-	struct task	*t;
+	struct world w;
+	struct task *t;
 
 	world_init(&w, 3);
 	gather_add(w.gather, new_task(&w, 0, 1));
@@ -302,8 +302,8 @@ test_added_finished(void)
 static void
 test_window_one(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
 	world_init(&w, 1);
 	for (i = 0; i < 5; i++) {
@@ -336,7 +336,7 @@ static void admit(struct world *);
 static void
 feed_emit(struct task *task, void *arg)
 {
-	struct world	*w = arg;
+	struct world *w = arg;
 
 	emit(task, arg);
 	admit(w);
@@ -357,8 +357,8 @@ admit(struct world *w)
 static void
 finish_newest(void *arg)
 {
-	struct world	*w = arg;
-	int		 i;
+	struct world *w = arg;
+	int	      i;
 
 	for (i = w->next - 1; i >= 0; i--) {
 		if (w->tasks[i] != NULL &&
@@ -374,8 +374,8 @@ finish_newest(void *arg)
 static void
 test_ring_wraps(void)
 {
-	struct world	w;
-	int		i, ok = 1;
+	struct world w;
+	int	     i, ok = 1;
 
 	w = (struct world){ 0 };
 	w.loop = loop_new();

@@ -19,7 +19,7 @@ feed(struct hdrs *h, const char *line)
 static const char *
 get(const struct hdrs *h, const char *name)
 {
-	size_t	len;
+	size_t len;
 
 	return hdrs_get(h, name, &len);
 }
@@ -27,7 +27,7 @@ get(const struct hdrs *h, const char *name)
 static void
 test_lower_case(void)
 {
-	struct hdrs	*h = hdrs_new(65536);
+	struct hdrs *h = hdrs_new(65536);
 
 	CHECK_INT(feed(h, "HTTP/1.1 200 OK\r\n"), 0);
 	CHECK_INT(feed(h, "Content-Type: text/plain\r\n"), 0);
@@ -46,7 +46,7 @@ test_lower_case(void)
 static void
 test_join(void)
 {
-	struct hdrs	*h = hdrs_new(65536);
+	struct hdrs *h = hdrs_new(65536);
 
 	feed(h, "HTTP/1.1 200 OK\r\n");
 	feed(h, "Set-Cookie: a=1\r\n");
@@ -68,7 +68,7 @@ test_join(void)
 static void
 test_reset_between_responses(void)
 {
-	struct hdrs	*h = hdrs_new(65536);
+	struct hdrs *h = hdrs_new(65536);
 
 	/* A redirect, then a 100 Continue, then the final response. */
 	feed(h, "HTTP/1.1 302 Found\r\n");
@@ -94,17 +94,19 @@ test_reset_between_responses(void)
 static void
 test_odd_lines(void)
 {
-	struct hdrs	*h = hdrs_new(65536);
-	const char	 nul[] = "X-Nul: a\0b\r\n";
-	const char	*v;
-	size_t		 len;
+	struct hdrs *h = hdrs_new(65536);
+	const char   nul[] = "X-Nul: a\0b\r\n";
+	const char  *v;
+	size_t	     len;
 
 	feed(h, "HTTP/1.1 200 OK\r\n");
 	/* Not fields: no colon, empty name, names that are not tokens. */
 	feed(h, "no colon here\r\n");
 	feed(h, ": no name\r\n");
 	feed(h, "Bad Name: x\r\n");
-	feed(h, "B\xc3\xa9" "ad: x\r\n");
+	feed(h,
+	    "B\xc3\xa9"
+	    "ad: x\r\n");
 	feed(h, "Bad\x01: x\r\n");
 	CHECK_INT(hdrs_count(h), 0);
 	/* A folded line continues the previous field. */
@@ -132,9 +134,9 @@ test_odd_lines(void)
 static void
 test_bound(void)
 {
-	struct hdrs	*h = hdrs_new(4096);
-	char		 line[600];
-	int		 i, dropped = 0;
+	struct hdrs *h = hdrs_new(4096);
+	char	     line[600];
+	int	     i, dropped = 0;
 
 	feed(h, "HTTP/1.1 200 OK\r\n");
 	memset(line, 'v', sizeof(line));
@@ -158,7 +160,7 @@ test_bound(void)
 	CHECK(hdrs_count(h) < 4096 / 32);
 	/* What was kept is whole: every value is a run of whole copies. */
 	{
-		size_t	 len;
+		size_t	    len;
 		const char *v = hdrs_get(h, "x-big", &len);
 
 		CHECK(v != NULL && (len + 2) % (sizeof(line) - 7 - 1 + 2) == 0);

@@ -9,18 +9,18 @@
 
 HARNESS_MAIN;
 
-#define NKEYS	20000
+#define NKEYS 20000
 
 struct val {
-	int	n;
-	double	d;
+	int    n;
+	double d;
 };
 
 static void
 test_basic(void)
 {
-	struct hostmap	*m = hostmap_new(sizeof(struct val));
-	struct val	*a, *b, *e;
+	struct hostmap *m = hostmap_new(sizeof(struct val));
+	struct val     *a, *b, *e;
 
 	CHECK(m != NULL);
 	CHECK(hostmap_find(m, "a.example") == NULL);
@@ -54,10 +54,10 @@ test_basic(void)
 static void
 test_many(void)
 {
-	struct hostmap	*m = hostmap_new(sizeof(struct val));
-	struct val	*v;
-	char		 key[32];
-	int		 i, found = 0, keys_ok = 0, gone = 0;
+	struct hostmap *m = hostmap_new(sizeof(struct val));
+	struct val     *v;
+	char		key[32];
+	int		i, found = 0, keys_ok = 0, gone = 0;
 
 	for (i = 0; i < NKEYS; i++) {
 		snprintf(key, sizeof(key), "h%d.example", i);

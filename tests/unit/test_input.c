@@ -20,7 +20,7 @@ put(int fd, const void *p, size_t n)
 	return write(fd, p, n) == (ssize_t)n ? 0 : -1;
 }
 
-#define PUT(fd, lit)	put(fd, lit, sizeof(lit) - 1)
+#define PUT(fd, lit) put(fd, lit, sizeof(lit) - 1)
 
 /*
  * Reads in to its end (the writer must have closed), joining the lines
@@ -29,10 +29,10 @@ put(int fd, const void *p, size_t n)
 static enum input_status
 collect(struct input *in, struct buf *out)
 {
-	enum input_status	 st;
-	const char		*line;
-	size_t			 len;
-	int			 trunc;
+	enum input_status st;
+	const char	 *line;
+	size_t		  len;
+	int		  trunc;
 
 	for (;;) {
 		st = input_next(in, &line, &len, &trunc);
@@ -53,8 +53,8 @@ collect(struct input *in, struct buf *out)
 static const char *
 through_pipe(const char *data, size_t n, struct buf *out)
 {
-	struct input	*in;
-	int		 p[2];
+	struct input *in;
+	int	      p[2];
 
 	buf_clear(out);
 	if (pipe(p) == -1)
@@ -71,15 +71,15 @@ through_pipe(const char *data, size_t n, struct buf *out)
 	return buf_cstr(out);
 }
 
-#define PIPE(lit, out)	through_pipe(lit, sizeof(lit) - 1, out)
+#define PIPE(lit, out) through_pipe(lit, sizeof(lit) - 1, out)
 
 static void
 test_pieces(void)
 {
-	struct input	*in;
-	const char	*line;
-	size_t		 len;
-	int		 p[2], trunc;
+	struct input *in;
+	const char   *line;
+	size_t	      len;
+	int	      p[2], trunc;
 
 	CHECK(pipe(p) == 0);
 	CHECK((in = input_from_fd(p[0])) != NULL);
@@ -123,11 +123,12 @@ test_pieces(void)
 static void
 test_trim_skip(void)
 {
-	struct buf	out;
+	struct buf out;
 
 	buf_init(&out, 1 << 16);
 	CHECK_STR(PIPE("a\nb\r\nc\n", &out), "a|b|c");
-	CHECK_STR(PIPE("  a \t\r\n\r\n\n   \n# c\n  # c2\n\tb\r\n\v\fc\f\n", &out),
+	CHECK_STR(
+	    PIPE("  a \t\r\n\r\n\n   \n# c\n  # c2\n\tb\r\n\v\fc\f\n", &out),
 	    "a|b|c");
 	CHECK_STR(PIPE("\n\n\n", &out), "");
 	CHECK_STR(PIPE("", &out), "");
@@ -135,8 +136,8 @@ test_trim_skip(void)
 	CHECK_STR(PIPE("   \t  ", &out), "");
 	CHECK_STR(PIPE("last", &out), "last");
 	CHECK_STR(PIPE("last  \r", &out), "last");
-	CHECK_STR(PIPE("a#b\n", &out), "a#b");		/* '#' inside is kept */
-	CHECK_STR(PIPE("in side\n", &out), "in side");	/* inner blanks kept */
+	CHECK_STR(PIPE("a#b\n", &out), "a#b");	       /* '#' inside is kept */
+	CHECK_STR(PIPE("in side\n", &out), "in side"); /* inner blanks kept */
 	CHECK_STR(PIPE("x\r\ry\r\n", &out), "x\r\ry");
 	CHECK_STR(PIPE("\r\n\r\nz", &out), "z");
 	buf_free(&out);
@@ -145,15 +146,15 @@ test_trim_skip(void)
 static void
 test_bytes(void)
 {
-	struct buf	out;
-	const char	*s;
+	struct buf  out;
+	const char *s;
 
 	buf_init(&out, 1 << 16);
 	s = PIPE("a\0b\n\0\n", &out);
 	CHECK(out.len == 5 && memcmp(s, "a\0b|\0", 5) == 0);
 	s = PIPE(" \xff\xfe\xc3 x \n", &out);
 	CHECK(out.len == 5 && memcmp(s, "\xff\xfe\xc3 x", 5) == 0);
-	s = PIPE("\0  \n", &out);		/* NUL is not white space */
+	s = PIPE("\0  \n", &out); /* NUL is not white space */
 	CHECK(out.len == 1 && s[0] == '\0');
 	buf_free(&out);
 }
@@ -165,15 +166,15 @@ test_bytes(void)
 static void
 test_long_pipe(void)
 {
-	const size_t	 big = 3 * 1024 * 1024;
-	char		*data;
-	size_t		 n, off = 0, pending = 0, i;
-	struct input	*in;
-	const char	*line;
-	size_t		 len;
-	int		 p[2], trunc, lines = 0, ok = 1;
-	ssize_t		 w;
-	long		 r;
+	const size_t	  big = 3 * 1024 * 1024;
+	char		 *data;
+	size_t		  n, off = 0, pending = 0, i;
+	struct input	 *in;
+	const char	 *line;
+	size_t		  len;
+	int		  p[2], trunc, lines = 0, ok = 1;
+	ssize_t		  w;
+	long		  r;
 	enum input_status st;
 
 	n = 3 + big + 6;
@@ -206,7 +207,8 @@ test_long_pipe(void)
 			if (lines == 0) {
 				CHECK_INT(len, INPUT_MAX_LINE);
 				CHECK_INT(trunc, 1);
-				CHECK(memcmp(line, data + 3, INPUT_MAX_LINE) == 0);
+				CHECK(memcmp(line, data + 3, INPUT_MAX_LINE) ==
+				    0);
 			} else {
 				CHECK(len == 4 && memcmp(line, "next", 4) == 0);
 				CHECK_INT(trunc, 0);
@@ -238,8 +240,8 @@ test_long_pipe(void)
 static int
 tempfile(const void *data, size_t n)
 {
-	char	path[] = "/tmp/afetch-test-input-XXXXXX";
-	int	fd;
+	char path[] = "/tmp/afetch-test-input-XXXXXX";
+	int  fd;
 
 	if ((fd = mkstemp(path)) == -1)
 		return -1;
@@ -259,11 +261,11 @@ tempfile(const void *data, size_t n)
 static enum input_status
 first_line(const char *data, size_t n, size_t *len, int *trunc, int *nextok)
 {
-	struct input		*in;
-	enum input_status	 st, st2;
-	const char		*line;
-	size_t			 len2;
-	int			 fd, trunc2;
+	struct input	 *in;
+	enum input_status st, st2;
+	const char	 *line;
+	size_t		  len2;
+	int		  fd, trunc2;
 
 	*nextok = 0;
 	if ((fd = tempfile(data, n)) == -1)
@@ -289,12 +291,12 @@ first_line(const char *data, size_t n, size_t *len, int *trunc, int *nextok)
 static void
 test_file(void)
 {
-	const size_t	 max = INPUT_MAX_LINE;
-	char		*data;
-	struct input	*in;
-	struct buf	 out;
-	size_t		 len;
-	int		 fd, trunc, nextok;
+	const size_t  max = INPUT_MAX_LINE;
+	char	     *data;
+	struct input *in;
+	struct buf    out;
+	size_t	      len;
+	int	      fd, trunc, nextok;
 
 	fd = tempfile("one\n# two\nthree", 15);
 	CHECK(fd != -1);
@@ -339,8 +341,8 @@ test_file(void)
 
 	/* A cut line without a '\n' at end of file. */
 	memset(data, 'x', max + 16);
-	CHECK_INT(first_line(data, max + 16, &len, &trunc, &nextok),
-	    INPUT_LINE);
+	CHECK_INT(
+	    first_line(data, max + 16, &len, &trunc, &nextok), INPUT_LINE);
 	CHECK_INT(len, max);
 	CHECK_INT(trunc, 1);
 	CHECK(!nextok);
@@ -350,10 +352,10 @@ test_file(void)
 static void
 test_errors(void)
 {
-	struct input	*in;
-	const char	*line;
-	size_t		 len;
-	int		 fd, p[2], trunc;
+	struct input *in;
+	const char   *line;
+	size_t	      len;
+	int	      fd, p[2], trunc;
 
 	/* A directory cannot be read: a real, sticky error. */
 	CHECK((fd = open(".", O_RDONLY)) != -1);
@@ -389,15 +391,14 @@ test_errors(void)
 static void
 test_args(void)
 {
-	char		 a0[] = "  http://a/  ", a1[] = "", a2[] = "# c",
-			 a3[] = " \t\r", a4[] = "b\nc", a5[] = "\t#x",
-			 a6[] = "example.com\r";
-	char *const	 argv[] = { a0, a1, a2, a3, a4, a5, a6 };
-	struct input	*in;
-	const char	*line;
-	size_t		 len;
-	char		*big;
-	int		 trunc;
+	char a0[] = "  http://a/  ", a1[] = "", a2[] = "# c", a3[] = " \t\r",
+	     a4[] = "b\nc", a5[] = "\t#x", a6[] = "example.com\r";
+	char *const   argv[] = { a0, a1, a2, a3, a4, a5, a6 };
+	struct input *in;
+	const char   *line;
+	size_t	      len;
+	char	     *big;
+	int	      trunc;
 
 	CHECK((in = input_from_args(7, argv)) != NULL);
 	CHECK_INT(input_fd(in), -1);

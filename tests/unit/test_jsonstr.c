@@ -9,7 +9,7 @@
 
 HARNESS_MAIN;
 
-#define FFFD	"\xef\xbf\xbd"
+#define FFFD "\xef\xbf\xbd"
 
 /*
  * Returns jsonstr_append's output for the n bytes at s, in a static buffer
@@ -18,8 +18,8 @@ HARNESS_MAIN;
 static const char *
 enc(const char *s, size_t n)
 {
-	static char	out[4096];
-	struct buf	b;
+	static char out[4096];
+	struct buf  b;
 
 	buf_init(&b, sizeof(out) - 1);
 	if (jsonstr_append(&b, s, n) != 0) {
@@ -31,7 +31,7 @@ enc(const char *s, size_t n)
 	return out;
 }
 
-#define ENC(lit)	enc(lit, sizeof(lit) - 1)
+#define ENC(lit) enc(lit, sizeof(lit) - 1)
 
 static void
 test_ascii(void)
@@ -60,8 +60,8 @@ test_escapes(void)
 static void
 test_controls(void)
 {
-	char		in[1], want[16];
-	unsigned	c;
+	char	 in[1], want[16];
+	unsigned c;
 
 	for (c = 0; c < 0x20; c++) {
 		in[0] = (char)c;
@@ -104,12 +104,12 @@ test_valid_multibyte(void)
 	CHECK_STR(ENC("\xc3\xa9"), "\"\xc3\xa9\"");
 	CHECK_STR(ENC("\xe2\x82\xac"), "\"\xe2\x82\xac\"");
 	CHECK_STR(ENC("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");
-	CHECK_STR(ENC("\xc2\x80"), "\"\xc2\x80\"");		/* U+0080 */
-	CHECK_STR(ENC("\xdf\xbf"), "\"\xdf\xbf\"");		/* U+07FF */
-	CHECK_STR(ENC("\xe0\xa0\x80"), "\"\xe0\xa0\x80\"");	/* U+0800 */
-	CHECK_STR(ENC("\xed\x9f\xbf"), "\"\xed\x9f\xbf\"");	/* U+D7FF */
-	CHECK_STR(ENC("\xee\x80\x80"), "\"\xee\x80\x80\"");	/* U+E000 */
-	CHECK_STR(ENC("\xef\xbf\xbf"), "\"\xef\xbf\xbf\"");	/* U+FFFF */
+	CHECK_STR(ENC("\xc2\x80"), "\"\xc2\x80\"");	    /* U+0080 */
+	CHECK_STR(ENC("\xdf\xbf"), "\"\xdf\xbf\"");	    /* U+07FF */
+	CHECK_STR(ENC("\xe0\xa0\x80"), "\"\xe0\xa0\x80\""); /* U+0800 */
+	CHECK_STR(ENC("\xed\x9f\xbf"), "\"\xed\x9f\xbf\""); /* U+D7FF */
+	CHECK_STR(ENC("\xee\x80\x80"), "\"\xee\x80\x80\""); /* U+E000 */
+	CHECK_STR(ENC("\xef\xbf\xbf"), "\"\xef\xbf\xbf\""); /* U+FFFF */
 	CHECK_STR(ENC("\xf0\x90\x80\x80"), "\"\xf0\x90\x80\x80\"");
 	CHECK_STR(ENC("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"");
 	CHECK_STR(ENC("a\xc3\xa9z"), "\"a\xc3\xa9z\"");
@@ -120,23 +120,27 @@ static void
 test_invalid(void)
 {
 	/* Each bad byte is one U+FFFD; decoding resumes at the next byte. */
-	CHECK_STR(ENC("\x80"), "\"" FFFD "\"");			/* lone cont. */
+	CHECK_STR(ENC("\x80"), "\"" FFFD "\""); /* lone cont. */
 	CHECK_STR(ENC("\xbf"), "\"" FFFD "\"");
-	CHECK_STR(ENC("\xc0\xaf"), "\"" FFFD FFFD "\"");	/* overlong */
+	CHECK_STR(ENC("\xc0\xaf"), "\"" FFFD FFFD "\""); /* overlong */
 	CHECK_STR(ENC("\xc1\xbf"), "\"" FFFD FFFD "\"");
 	CHECK_STR(ENC("\xe0\x80\xaf"), "\"" FFFD FFFD FFFD "\"");
 	CHECK_STR(ENC("\xe0\x9f\xbf"), "\"" FFFD FFFD FFFD "\"");
 	CHECK_STR(ENC("\xf0\x80\x80\xaf"), "\"" FFFD FFFD FFFD FFFD "\"");
 	CHECK_STR(ENC("\xf0\x8f\xbf\xbf"), "\"" FFFD FFFD FFFD FFFD "\"");
-	CHECK_STR(ENC("\xed\xa0\x80"), "\"" FFFD FFFD FFFD "\"");	/* D800 */
-	CHECK_STR(ENC("\xed\xbf\xbf"), "\"" FFFD FFFD FFFD "\"");	/* DFFF */
+	CHECK_STR(ENC("\xed\xa0\x80"), "\"" FFFD FFFD FFFD "\""); /* D800 */
+	CHECK_STR(ENC("\xed\xbf\xbf"), "\"" FFFD FFFD FFFD "\""); /* DFFF */
 	CHECK_STR(ENC("\xf4\x90\x80\x80"), "\"" FFFD FFFD FFFD FFFD "\"");
 	CHECK_STR(ENC("\xf5\x80\x80\x80"), "\"" FFFD FFFD FFFD FFFD "\"");
 	CHECK_STR(ENC("\xfe"), "\"" FFFD "\"");
 	CHECK_STR(ENC("\xff"), "\"" FFFD "\"");
 	/* A bad continuation: the lead is replaced, the next byte kept. */
-	CHECK_STR(ENC("\xc3" "a"), "\"" FFFD "a\"");
-	CHECK_STR(ENC("\xe2\x82" "a"), "\"" FFFD FFFD "a\"");
+	CHECK_STR(ENC("\xc3"
+		      "a"),
+	    "\"" FFFD "a\"");
+	CHECK_STR(ENC("\xe2\x82"
+		      "a"),
+	    "\"" FFFD FFFD "a\"");
 	CHECK_STR(ENC("\xe2\x28\xa1"), "\"" FFFD "(" FFFD "\"");
 	CHECK_STR(ENC("\xc3\xc3\xa9"), "\"" FFFD "\xc3\xa9\"");
 	CHECK_STR(ENC("\xc3\n"), "\"" FFFD "\\n\"");
@@ -168,7 +172,7 @@ test_truncated(void)
 static uint32_t
 xorshift(uint32_t *s)
 {
-	uint32_t	x = *s;
+	uint32_t x = *s;
 
 	x ^= x << 13;
 	x ^= x >> 17;
@@ -184,21 +188,22 @@ xorshift(uint32_t *s)
 static void
 test_random(void)
 {
-	static const unsigned char	pick[] = { 0x00, 0x0a, 0x1f, 0x22, 0x5c,
-	    0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xff };
-	uint32_t	seed = 0x2545f491;
-	unsigned char	in[64];
-	struct buf	b;
-	size_t		i, n;
-	int		round, valid = 1, noctl = 1, quoted = 1, same = 1;
+	static const unsigned char pick[] = { 0x00, 0x0a, 0x1f, 0x22, 0x5c,
+		0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4,
+		0xff };
+	uint32_t		   seed = 0x2545f491;
+	unsigned char		   in[64];
+	struct buf		   b;
+	size_t			   i, n;
+	int round, valid = 1, noctl = 1, quoted = 1, same = 1;
 
 	buf_init(&b, 64 * 6 + 2);
 	for (round = 0; round < 20000; round++) {
 		n = xorshift(&seed) % sizeof(in);
 		for (i = 0; i < n; i++) {
 			uint32_t r = xorshift(&seed);
-			in[i] = r & 1 ? pick[(r >> 1) % sizeof(pick)] :
-			    (unsigned char)(r >> 8);
+			in[i] = r & 1 ? pick[(r >> 1) % sizeof(pick)]
+				      : (unsigned char)(r >> 8);
 		}
 		buf_clear(&b);
 		if (jsonstr_append(&b, (char *)in, n) != 0) {
@@ -221,8 +226,8 @@ test_random(void)
 				if (in[i] < 0x20 || in[i] == 0x7f ||
 				    in[i] == '"' || in[i] == '\\')
 					plain = 0;
-			if (plain && (b.len != n + 2 ||
-			    memcmp(b.data + 1, in, n) != 0))
+			if (plain &&
+			    (b.len != n + 2 || memcmp(b.data + 1, in, n) != 0))
 				same = 0;
 		}
 	}
@@ -236,7 +241,7 @@ test_random(void)
 static void
 test_limit(void)
 {
-	struct buf	b;
+	struct buf b;
 
 	/* "abc" takes 5 bytes with its quotes. */
 	buf_init(&b, 5);
@@ -256,12 +261,12 @@ test_limit(void)
 	CHECK_INT(jsonstr_append(&b, "ab\x01", 3), -1);
 	CHECK_INT(b.len, 4);
 	CHECK_STR(buf_cstr(&b), "pre:");
-	CHECK_INT(jsonstr_append(&b, "\xff\xff", 2), -1);	/* 4 + 8 > 11 */
+	CHECK_INT(jsonstr_append(&b, "\xff\xff", 2), -1); /* 4 + 8 > 11 */
 	CHECK_STR(buf_cstr(&b), "pre:");
-	CHECK_INT(jsonstr_append(&b, "\xff", 1), 0);		/* 4 + 5 */
+	CHECK_INT(jsonstr_append(&b, "\xff", 1), 0); /* 4 + 5 */
 	CHECK_STR(buf_cstr(&b), "pre:\"" FFFD "\"");
-	CHECK_INT(jsonstr_append(&b, "", 0), 0);		/* 9 + 2 */
-	CHECK_INT(jsonstr_append(&b, "", 0), -1);		/* 11 + 2 > 11 */
+	CHECK_INT(jsonstr_append(&b, "", 0), 0);  /* 9 + 2 */
+	CHECK_INT(jsonstr_append(&b, "", 0), -1); /* 11 + 2 > 11 */
 	CHECK_STR(buf_cstr(&b), "pre:\"" FFFD "\"\"\"");
 	buf_free(&b);
 }

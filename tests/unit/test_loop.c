@@ -8,21 +8,21 @@ HARNESS_MAIN;
 
 /* A log of small integers that callbacks append to, in call order. */
 struct log {
-	struct loop	*loop;
-	int		 seen[2048];
-	size_t		 n;
+	struct loop *loop;
+	int	     seen[2048];
+	size_t	     n;
 };
 
 struct entry {
-	struct log	*log;
-	int		 value;
-	int		 stop;	/* stop the loop after logging */
+	struct log *log;
+	int	    value;
+	int	    stop; /* stop the loop after logging */
 };
 
 static void
 log_value(void *arg)
 {
-	struct entry	*e = arg;
+	struct entry *e = arg;
 
 	if (e->log->n < sizeof(e->log->seen) / sizeof(e->log->seen[0]))
 		e->log->seen[e->log->n] = e->value;
@@ -34,7 +34,7 @@ log_value(void *arg)
 static void
 test_new_free(void)
 {
-	struct loop	*loop = loop_new();
+	struct loop *loop = loop_new();
 
 	CHECK(loop != NULL);
 	CHECK(loop_base(loop) != NULL);
@@ -47,9 +47,9 @@ test_new_free(void)
 static void
 test_call_soon_fifo(void)
 {
-	struct log	 log = { 0 };
-	struct entry	 e[5];
-	int		 i;
+	struct log   log = { 0 };
+	struct entry e[5];
+	int	     i;
 
 	log.loop = loop_new();
 	for (i = 0; i < 5; i++) {
@@ -72,18 +72,18 @@ test_call_soon_fifo(void)
  * callback wait for a later turn of the loop.
  */
 struct spin {
-	struct loop	*loop;
-	int		 count;
-	int		 limit;
-	int		 timer_fired;
-	int		 count_at_timer;
+	struct loop	  *loop;
+	int		   count;
+	int		   limit;
+	int		   timer_fired;
+	int		   count_at_timer;
 	struct loop_timer *timer;
 };
 
 static void
 spin_timer(void *arg)
 {
-	struct spin	*sp = arg;
+	struct spin *sp = arg;
 
 	sp->timer_fired = 1;
 	sp->timer = NULL;
@@ -93,7 +93,7 @@ spin_timer(void *arg)
 static void
 spin_step(void *arg)
 {
-	struct spin	*sp = arg;
+	struct spin *sp = arg;
 
 	if (sp->count == 0)
 		sp->timer = loop_call_later(sp->loop, 0, spin_timer, sp);
@@ -106,7 +106,7 @@ spin_step(void *arg)
 static void
 test_resched_not_same_batch(void)
 {
-	struct spin	sp = { 0 };
+	struct spin sp = { 0 };
 
 	sp.loop = loop_new();
 	sp.limit = 1000;
@@ -122,14 +122,14 @@ test_resched_not_same_batch(void)
 
 /* Entries queued by a callback run after the whole current batch. */
 struct batch {
-	struct log	*log;
-	struct entry	 later;
+	struct log  *log;
+	struct entry later;
 };
 
 static void
 queue_later(void *arg)
 {
-	struct batch	*b = arg;
+	struct batch *b = arg;
 
 	b->log->seen[b->log->n++] = 100;
 	loop_call_soon(b->log->loop, log_value, &b->later);
@@ -138,9 +138,9 @@ queue_later(void *arg)
 static void
 test_resched_runs_after_batch(void)
 {
-	struct log	 log = { 0 };
-	struct batch	 b;
-	struct entry	 e[2];
+	struct log   log = { 0 };
+	struct batch b;
+	struct entry e[2];
 
 	log.loop = loop_new();
 	b.log = &log;
@@ -162,8 +162,8 @@ test_resched_runs_after_batch(void)
 static void
 test_call_later_order(void)
 {
-	struct log	 log = { 0 };
-	struct entry	 e[3];
+	struct log   log = { 0 };
+	struct entry e[3];
 
 	log.loop = loop_new();
 	/* Added out of order; they fire by delay, the last one stops. */
@@ -185,8 +185,8 @@ test_call_later_order(void)
 static void
 test_call_later_negative(void)
 {
-	struct log	 log = { 0 };
-	struct entry	 e = { &log, 7, 0 };
+	struct log   log = { 0 };
+	struct entry e = { &log, 7, 0 };
 
 	log.loop = loop_new();
 	/* Negative means 0; the loop ends when nothing is left. */
@@ -200,10 +200,10 @@ test_call_later_negative(void)
 static void
 test_timer_cancel(void)
 {
-	struct log		 log = { 0 };
-	struct entry		 cancelled = { &log, 1, 0 };
-	struct entry		 last = { &log, 2, 1 };
-	struct loop_timer	*t;
+	struct log	   log = { 0 };
+	struct entry	   cancelled = { &log, 1, 0 };
+	struct entry	   last = { &log, 2, 1 };
+	struct loop_timer *t;
 
 	log.loop = loop_new();
 	t = loop_call_later(log.loop, 0.01, log_value, &cancelled);
@@ -219,15 +219,15 @@ test_timer_cancel(void)
 
 /* Stops the loop and queues one more entry, which belongs to a later turn. */
 struct stopper {
-	struct log	*log;
-	struct entry	 next;
-	int		 ran;
+	struct log  *log;
+	struct entry next;
+	int	     ran;
 };
 
 static void
 stop_and_queue(void *arg)
 {
-	struct stopper	*st = arg;
+	struct stopper *st = arg;
 
 	st->ran = 1;
 	loop_call_soon(st->log->loop, log_value, &st->next);
@@ -237,10 +237,10 @@ stop_and_queue(void *arg)
 static void
 test_stop(void)
 {
-	struct log		 log = { 0 };
-	struct stopper		 st = { 0 };
-	struct entry		 never = { &log, 99, 0 };
-	struct loop_timer	*far;
+	struct log	   log = { 0 };
+	struct stopper	   st = { 0 };
+	struct entry	   never = { &log, 99, 0 };
+	struct loop_timer *far;
 
 	log.loop = loop_new();
 	st.log = &log;
@@ -264,9 +264,9 @@ test_stop(void)
 static void
 test_free_with_queued(void)
 {
-	struct log	 log = { 0 };
-	struct entry	 e = { &log, 1, 0 };
-	int		 i;
+	struct log   log = { 0 };
+	struct entry e = { &log, 1, 0 };
+	int	     i;
 
 	log.loop = loop_new();
 	for (i = 0; i < 100; i++)
@@ -278,9 +278,9 @@ test_free_with_queued(void)
 static void
 test_ring_growth(void)
 {
-	struct log	 log = { 0 };
-	struct entry	 e[1000];
-	int		 i, ok = 1;
+	struct log   log = { 0 };
+	struct entry e[1000];
+	int	     i, ok = 1;
 
 	log.loop = loop_new();
 	for (i = 0; i < 1000; i++) {
@@ -302,15 +302,15 @@ test_ring_growth(void)
  * the start, then queue past the capacity from inside a callback.
  */
 struct wrap {
-	struct log	*log;
-	struct entry	 more[200];
+	struct log  *log;
+	struct entry more[200];
 };
 
 static void
 queue_many(void *arg)
 {
-	struct wrap	*w = arg;
-	int		 i;
+	struct wrap *w = arg;
+	int	     i;
 
 	for (i = 0; i < 200; i++) {
 		w->more[i] = (struct entry){ w->log, 1000 + i, 0 };
@@ -321,10 +321,10 @@ queue_many(void *arg)
 static void
 test_ring_growth_wrapped(void)
 {
-	struct log	 log = { 0 };
-	struct wrap	 w;
-	struct entry	 e[60];
-	int		 i, ok = 1;
+	struct log   log = { 0 };
+	struct wrap  w;
+	struct entry e[60];
+	int	     i, ok = 1;
 
 	log.loop = loop_new();
 	w.log = &log;
@@ -352,7 +352,7 @@ test_ring_growth_wrapped(void)
 static void
 test_now(void)
 {
-	double	a = loop_now(), b = loop_now();
+	double a = loop_now(), b = loop_now();
 
 	CHECK(a > 0);
 	CHECK(b >= a);

@@ -16,25 +16,22 @@
 
 HARNESS_MAIN;
 
-#define FFFD	"\xef\xbf\xbd"
+#define FFFD "\xef\xbf\xbd"
 
 /* The top-level keys, in the order output writes them. */
-static const char *const keys[] = {
-	"index", "url", "state", "status", "final_url", "redirects",
-	"http_version", "size", "content_type", "ip", "attempts", "time",
-	"error"
-};
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+static const char *const keys[] = { "index", "url", "state", "status",
+	"final_url", "redirects", "http_version", "size", "content_type", "ip",
+	"attempts", "time", "error" };
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const time_keys[] = {
-	"queue", "dns", "connect", "tls", "ttfb", "total"
-};
+static const char *const time_keys[] = { "queue", "dns", "connect", "tls",
+	"ttfb", "total" };
 
 /* Copies n bytes into a new NUL-terminated string, as the fetch would. */
 static char *
 dup_n(const char *s, size_t n)
 {
-	char	*p = malloc(n + 1);
+	char *p = malloc(n + 1);
 
 	if (p != NULL) {
 		memcpy(p, s, n);
@@ -51,10 +48,10 @@ dup_n(const char *s, size_t n)
 static cJSON *
 write_and_parse(const struct record *rec, char *raw, size_t rawsize)
 {
-	struct buf	 out;
-	const char	*line, *end = NULL;
-	cJSON		*root, *item;
-	size_t		 i;
+	struct buf  out;
+	const char *line, *end = NULL;
+	cJSON	   *root, *item;
+	size_t	    i;
 
 	buf_init(&out, 1 << 22);
 	CHECK_INT(output_record(&out, rec), 0);
@@ -88,7 +85,7 @@ write_and_parse(const struct record *rec, char *raw, size_t rawsize)
 	CHECK(cJSON_IsObject(root));
 	CHECK_INT(cJSON_GetArraySize(root), NKEYS);
 	for (i = 0, item = root->child; i < NKEYS && item != NULL;
-	    i++, item = item->next)
+	     i++, item = item->next)
 		CHECK_STR(item->string, keys[i]);
 	return root;
 }
@@ -100,26 +97,26 @@ get(const cJSON *obj, const char *key)
 }
 
 /* Checks obj[key] is a number equal to want (to 1e-9). */
-#define CHECK_NUM(obj, key, want)                                            \
-	do {                                                                 \
-		const cJSON *n_ = get(obj, key);                             \
-		int ok_ = cJSON_IsNumber(n_) &&                              \
-		    fabs(n_->valuedouble - (double)(want)) <= 1e-9;          \
-		CHECK(ok_);                                                  \
-		if (!ok_)                                                    \
-			fprintf(stderr, "  %s is %.9g, want %.9g\n", key,    \
-			    cJSON_IsNumber(n_) ? n_->valuedouble : -1.0,     \
-			    (double)(want));                                 \
+#define CHECK_NUM(obj, key, want)                                              \
+	do {                                                                   \
+		const cJSON *n_ = get(obj, key);                               \
+		int	     ok_ = cJSON_IsNumber(n_) &&                       \
+		    fabs(n_->valuedouble - (double)(want)) <= 1e-9;            \
+		CHECK(ok_);                                                    \
+		if (!ok_)                                                      \
+			fprintf(stderr, "  %s is %.9g, want %.9g\n", key,      \
+			    cJSON_IsNumber(n_) ? n_->valuedouble : -1.0,       \
+			    (double)(want));                                   \
 	} while (0)
 
-#define CHECK_JSTR(obj, key, want)                                           \
-	do {                                                                 \
-		const cJSON *s_ = get(obj, key);                             \
-		CHECK(cJSON_IsString(s_));                                   \
-		CHECK_STR(cJSON_IsString(s_) ? s_->valuestring : NULL, want);\
+#define CHECK_JSTR(obj, key, want)                                             \
+	do {                                                                   \
+		const cJSON *s_ = get(obj, key);                               \
+		CHECK(cJSON_IsString(s_));                                     \
+		CHECK_STR(cJSON_IsString(s_) ? s_->valuestring : NULL, want);  \
 	} while (0)
 
-#define CHECK_NULL(obj, key)	CHECK(cJSON_IsNull(get(obj, key)))
+#define CHECK_NULL(obj, key) CHECK(cJSON_IsNull(get(obj, key)))
 
 static void
 test_names(void)
@@ -134,8 +131,8 @@ test_names(void)
 static void
 test_init(void)
 {
-	struct record	rec;
-	int		i;
+	struct record rec;
+	int	      i;
 
 	memset(&rec, 0x5a, sizeof(rec));
 	record_init(&rec);
@@ -151,10 +148,10 @@ test_init(void)
 static void
 test_full_record(void)
 {
-	struct record	 rec;
-	cJSON		*root;
-	const cJSON	*time, *item;
-	size_t		 i;
+	struct record rec;
+	cJSON	     *root;
+	const cJSON  *time, *item;
+	size_t	      i;
 
 	record_init(&rec);
 	rec.index = 42;
@@ -197,8 +194,8 @@ test_full_record(void)
 	time = get(root, "time");
 	CHECK(cJSON_IsObject(time));
 	CHECK_INT(cJSON_GetArraySize(time), 6);
-	for (i = 0, item = time != NULL ? time->child : NULL; i < 6 &&
-	    item != NULL; i++, item = item->next)
+	for (i = 0, item = time != NULL ? time->child : NULL;
+	     i < 6 && item != NULL; i++, item = item->next)
 		CHECK_STR(item->string, time_keys[i]);
 	CHECK_NUM(time, "queue", 0.5);
 	CHECK_NUM(time, "dns", 0.001);
@@ -219,9 +216,9 @@ test_full_record(void)
 static void
 test_integers(void)
 {
-	struct record	 rec;
-	char		 raw[4096];
-	cJSON		*root;
+	struct record rec;
+	char	      raw[4096];
+	cJSON	     *root;
 
 	record_init(&rec);
 	rec.index = 3000000000u;
@@ -250,8 +247,8 @@ static void
 test_seconds_text(void)
 {
 	static const struct {
-		double		 t;
-		const char	*text;
+		double	    t;
+		const char *text;
 	} cases[] = {
 		{ 0, "\"queue\":0," },
 		{ 0.000123, "\"queue\":0.000123," },
@@ -263,10 +260,10 @@ test_seconds_text(void)
 		{ 3.05, "\"queue\":3.05," },
 		{ -1, "\"queue\":null," },
 	};
-	struct record	rec;
-	char		raw[4096];
-	cJSON		*root;
-	size_t		i;
+	struct record rec;
+	char	      raw[4096];
+	cJSON	     *root;
+	size_t	      i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		record_init(&rec);
@@ -291,17 +288,18 @@ test_seconds_text(void)
 static void
 test_error_record(void)
 {
-	struct record	 rec;
-	cJSON		*root;
-	const cJSON	*err, *time;
-	int		 i;
+	struct record rec;
+	cJSON	     *root;
+	const cJSON  *err, *time;
+	int	      i;
 
 	record_init(&rec);
 	rec.index = 7;
 	rec.url = strdup("http://nowhere.invalid/");
 	rec.url_len = strlen(rec.url);
 	CHECK_INT(record_set_error(&rec, RECORD_ERROR, ERROR_DNS,
-	    "Could not resolve host: nowhere.invalid"), 0);
+		      "Could not resolve host: nowhere.invalid"),
+	    0);
 	rec.attempts = 1;
 	root = write_and_parse(&rec, NULL, 0);
 	if (root == NULL) {
@@ -333,9 +331,9 @@ test_error_record(void)
 static void
 test_cancelled_record(void)
 {
-	struct record	 rec;
-	cJSON		*root;
-	const cJSON	*err;
+	struct record rec;
+	cJSON	     *root;
+	const cJSON  *err;
 
 	record_init(&rec);
 	rec.url = strdup("http://slow/");
@@ -359,8 +357,8 @@ test_cancelled_record(void)
 static void
 test_error_without_message(void)
 {
-	struct record	 rec;
-	cJSON		*root;
+	struct record rec;
+	cJSON	     *root;
 
 	record_init(&rec);
 	rec.state = RECORD_ERROR;
@@ -378,18 +376,18 @@ test_error_without_message(void)
 static void
 test_url_with_nul(void)
 {
-	static const char	 url[] = "http://a.example/x\0y?z=1";
-	struct record		 rec;
-	char			 raw[4096];
-	cJSON			*root;
-	const cJSON		*u;
+	static const char url[] = "http://a.example/x\0y?z=1";
+	struct record	  rec;
+	char		  raw[4096];
+	cJSON		 *root;
+	const cJSON	 *u;
 
 	record_init(&rec);
 	rec.url_len = sizeof(url) - 1;
 	rec.url = dup_n(url, rec.url_len);
 	root = write_and_parse(&rec, raw, sizeof(raw));
-	CHECK(strstr(raw,
-	    "\"url\":\"http://a.example/x\\u0000y?z=1\"") != NULL);
+	CHECK(
+	    strstr(raw, "\"url\":\"http://a.example/x\\u0000y?z=1\"") != NULL);
 	u = root != NULL ? get(root, "url") : NULL;
 	CHECK(cJSON_IsString(u));
 	/* cJSON keeps the NUL; everything after it is there too. */
@@ -402,16 +400,17 @@ test_url_with_nul(void)
 static void
 test_invalid_utf8(void)
 {
-	static const char	 url[] = "http://a/\xff\xfe" "ok";
-	struct record		 rec;
-	cJSON			*root;
+	static const char url[] = "http://a/\xff\xfe"
+				  "ok";
+	struct record	  rec;
+	cJSON		 *root;
 
 	record_init(&rec);
 	rec.url_len = sizeof(url) - 1;
 	rec.url = dup_n(url, rec.url_len);
 	rec.status = 200;
 	rec.content_type = strdup("text/plain; x=\xc3");
-	rec.final_url = strdup("http://a/\xed\xa0\x80");	/* a surrogate */
+	rec.final_url = strdup("http://a/\xed\xa0\x80"); /* a surrogate */
 	record_set_error(&rec, RECORD_ERROR, ERROR_PROTOCOL,
 	    "bad \x80 byte and \xc0\xaf overlong");
 	root = write_and_parse(&rec, NULL, 0);
@@ -430,14 +429,14 @@ test_invalid_utf8(void)
 static void
 test_escapes(void)
 {
-	struct record	 rec;
-	cJSON		*root;
+	struct record rec;
+	cJSON	     *root;
 
 	record_init(&rec);
 	rec.url = strdup("http://h/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\\");
 	rec.url_len = strlen(rec.url);
-	record_set_error(&rec, RECORD_ERROR, ERROR_RESET,
-	    "line one\nline two\r\n\ttab");
+	record_set_error(
+	    &rec, RECORD_ERROR, ERROR_RESET, "line one\nline two\r\n\ttab");
 	root = write_and_parse(&rec, NULL, 0);
 	if (root != NULL) {
 		CHECK_JSTR(root, "url",
@@ -453,9 +452,9 @@ test_escapes(void)
 static void
 test_appends(void)
 {
-	struct record	 rec;
-	struct buf	 out;
-	const char	*s, *nl;
+	struct record rec;
+	struct buf    out;
+	const char   *s, *nl;
 
 	record_init(&rec);
 	rec.url = strdup("http://x/");
@@ -478,9 +477,9 @@ test_appends(void)
 static void
 test_limit(void)
 {
-	struct record	 rec;
-	struct buf	 out;
-	size_t		 n;
+	struct record rec;
+	struct buf    out;
+	size_t	      n;
 
 	record_init(&rec);
 	rec.url = strdup("http://x/");
@@ -488,7 +487,7 @@ test_limit(void)
 
 	buf_init(&out, 1 << 16);
 	CHECK_INT(output_record(&out, &rec), 0);
-	n = out.len;		/* the line and its '\n' */
+	n = out.len; /* the line and its '\n' */
 	buf_free(&out);
 
 	buf_init(&out, 10);
@@ -521,9 +520,9 @@ static void
 test_long_strings(void)
 {
 	enum { LONG = 70000 };
-	struct record	 rec;
-	cJSON		*root;
-	char		*ct;
+	struct record rec;
+	cJSON	     *root;
+	char	     *ct;
 
 	record_init(&rec);
 	rec.url = strdup("http://x/");
@@ -556,13 +555,13 @@ test_long_strings(void)
  * Returns the parsed line (the caller deletes it) and the raw text.
  */
 static cJSON *
-write_extras(const struct record *rec, const char *const *extra,
-    size_t nextra, char *raw, size_t rawsize)
+write_extras(const struct record *rec, const char *const *extra, size_t nextra,
+    char *raw, size_t rawsize)
 {
-	struct buf	 out;
-	const char	*line;
-	cJSON		*root, *item;
-	size_t		 i, n;
+	struct buf  out;
+	const char *line;
+	cJSON	   *root, *item;
+	size_t	    i, n;
 
 	buf_init(&out, 1 << 22);
 	CHECK_INT(output_record(&out, rec), 0);
@@ -606,9 +605,9 @@ static void
 test_extras_null(void)
 {
 	static const char *const extra[] = { "headers", "body", "path" };
-	struct record	 rec;
-	char		 raw[4096];
-	cJSON		*root;
+	struct record		 rec;
+	char			 raw[4096];
+	cJSON			*root;
 
 	/* Asked for, with nothing to show: present, and null. */
 	init_done(&rec);
@@ -627,8 +626,8 @@ test_extras_null(void)
 	cJSON_Delete(root);
 	/* One alone. */
 	rec.extras = RECORD_PATH;
-	if ((root = write_extras(&rec, extra + 2, 1, raw,
-	    sizeof(raw))) != NULL) {
+	if ((root = write_extras(&rec, extra + 2, 1, raw, sizeof(raw))) !=
+	    NULL) {
 		CHECK_JSTR(root, "path", "out/x");
 		cJSON_Delete(root);
 	}
@@ -687,9 +686,9 @@ test_body_base64(void)
 {
 	static const char *const extra[] = { "body_base64" };
 	static const struct {
-		const char	*body;
-		size_t		 len;
-		const char	*want;
+		const char *body;
+		size_t	    len;
+		const char *want;
 	} table[] = {
 		{ "\xff", 1, "/w==" },
 		{ "\xff\xfe", 2, "//4=" },
@@ -699,10 +698,10 @@ test_body_base64(void)
 		{ "foob\xe2\x82", 6, "Zm9vYuKC" },
 		{ "\0\0\0\xc0", 4, "AAAAwA==" },
 	};
-	struct record	 rec;
-	char		 raw[4096];
-	cJSON		*root;
-	size_t		 i;
+	struct record rec;
+	char	      raw[4096];
+	cJSON	     *root;
+	size_t	      i;
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		init_done(&rec);
@@ -722,8 +721,8 @@ test_body_base64(void)
 	init_done(&rec);
 	rec.extras = RECORD_BODY;
 	rec.body = strdup("");
-	root = write_extras(&rec, (const char *const[]){ "body" }, 1, raw,
-	    sizeof(raw));
+	root = write_extras(
+	    &rec, (const char *const[]){ "body" }, 1, raw, sizeof(raw));
 	if (root != NULL) {
 		CHECK_JSTR(root, "body", "");
 		cJSON_Delete(root);
@@ -735,9 +734,9 @@ test_body_base64(void)
 static void
 test_big_body(void)
 {
-	struct record	 rec;
-	struct buf	 out;
-	size_t		 n = 3 * 1024 * 1024;
+	struct record rec;
+	struct buf    out;
+	size_t	      n = 3 * 1024 * 1024;
 
 	init_done(&rec);
 	rec.extras = RECORD_BODY;

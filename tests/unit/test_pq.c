@@ -7,15 +7,15 @@
 
 HARNESS_MAIN;
 
-#define N	1000
+#define N 1000
 
 struct thing {
-	int		key;
-	struct pq_item	item;
+	int	       key;
+	struct pq_item item;
 };
 
-#define THING(it)                                                            \
-	((struct thing *)(void *)((char *)(it) - offsetof(struct thing, item)))
+#define THING(it)                                                              \
+	((struct thing *)(void *)((char *)(it)-offsetof(struct thing, item)))
 
 static int
 less(const struct pq_item *a, const struct pq_item *b)
@@ -34,7 +34,7 @@ next_rand(unsigned *state)
 static void
 test_empty(void)
 {
-	struct pq	pq;
+	struct pq pq;
 
 	pq_init(&pq, less);
 	CHECK(pq_top(&pq) == NULL);
@@ -47,11 +47,11 @@ test_empty(void)
 static void
 test_sorted(void)
 {
-	static struct thing	 t[N];
-	struct pq		 pq;
-	struct pq_item		*it;
-	unsigned		 seed = 1;
-	int			 i, last = -1, ok = 1;
+	static struct thing t[N];
+	struct pq	    pq;
+	struct pq_item	   *it;
+	unsigned	    seed = 1;
+	int		    i, last = -1, ok = 1;
 
 	pq_init(&pq, less);
 	for (i = 0; i < N; i++) {
@@ -62,8 +62,7 @@ test_sorted(void)
 	CHECK_INT(pq_count(&pq), N);
 	for (i = 0; i < N; i++) {
 		it = pq_pop(&pq);
-		if (it == NULL || THING(it)->key < last ||
-		    it->index != PQ_NONE)
+		if (it == NULL || THING(it)->key < last || it->index != PQ_NONE)
 			ok = 0;
 		else
 			last = THING(it)->key;
@@ -76,12 +75,12 @@ test_sorted(void)
 static void
 test_remove_update(void)
 {
-	static struct thing	 t[N];
-	static int		 gone[N];
-	struct pq		 pq;
-	struct pq_item		*it;
-	unsigned		 seed = 7;
-	int			 i, last = -1, ok = 1, n = 0;
+	static struct thing t[N];
+	static int	    gone[N];
+	struct pq	    pq;
+	struct pq_item	   *it;
+	unsigned	    seed = 7;
+	int		    i, last = -1, ok = 1, n = 0;
 
 	pq_init(&pq, less);
 	for (i = 0; i < N; i++) {
@@ -116,9 +115,9 @@ test_remove_update(void)
 static void
 test_reserve(void)
 {
-	static struct thing	 t[N];
-	struct pq		 pq;
-	int			 i;
+	static struct thing t[N];
+	struct pq	    pq;
+	int		    i;
 
 	pq_init(&pq, less);
 	CHECK_INT(pq_reserve(&pq, N), 0);

@@ -14,12 +14,13 @@ HARNESS_MAIN;
 static void
 test_format(void)
 {
-	struct progress_counts	 c = { 1234, 5, 50, 0 };
-	char			 buf[PROGRESS_LINE_MAX + 1];
-	size_t			 n;
+	struct progress_counts c = { 1234, 5, 50, 0 };
+	char		       buf[PROGRESS_LINE_MAX + 1];
+	size_t		       n;
 
 	n = progress_format(buf, sizeof(buf), &c, 10000, 812.4, 10.2);
-	CHECK_STR(buf, "afetch: 1234 done, 5 errors, 50 in flight, 812/s, "
+	CHECK_STR(buf,
+	    "afetch: 1234 done, 5 errors, 50 in flight, 812/s, "
 	    "1239/10000 12% ETA 0:10");
 	CHECK_INT(n, strlen(buf));
 
@@ -36,16 +37,19 @@ test_format(void)
 	/* Skipped lines count toward the total. */
 	c.skipped = 761;
 	progress_format(buf, sizeof(buf), &c, 10000, 20, 3725);
-	CHECK_STR(buf, "afetch: 1234 done, 5 errors, 50 in flight, "
+	CHECK_STR(buf,
+	    "afetch: 1234 done, 5 errors, 50 in flight, "
 	    "761 skipped, 20/s, 2000/10000 20% ETA 1:02:05");
 
 	/* More than the total said: capped at 100%. */
 	c = (struct progress_counts){ 12, 0, 0, 0 };
 	progress_format(buf, sizeof(buf), &c, 10, 1, 0);
-	CHECK_STR(buf, "afetch: 12 done, 0 errors, 0 in flight, 1.0/s, "
+	CHECK_STR(buf,
+	    "afetch: 12 done, 0 errors, 0 in flight, 1.0/s, "
 	    "12/10 100% ETA 0:00");
 	progress_format(buf, sizeof(buf), &c, 10, 1, 1e30);
-	CHECK_STR(buf, "afetch: 12 done, 0 errors, 0 in flight, 1.0/s, "
+	CHECK_STR(buf,
+	    "afetch: 12 done, 0 errors, 0 in flight, 1.0/s, "
 	    "12/10 100% ETA 99999:59:59");
 
 	/* Cut to fit, like snprintf. */
@@ -60,11 +64,10 @@ test_format(void)
 static size_t
 drain(int fd, char *buf, size_t size)
 {
-	size_t	 len = 0;
-	ssize_t	 n;
+	size_t	len = 0;
+	ssize_t n;
 
-	while (len + 1 < size && (n = read(fd, buf + len,
-	    size - 1 - len)) > 0)
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
 		len += (size_t)n;
 	buf[len] = '\0';
 	return len;
@@ -73,7 +76,7 @@ drain(int fd, char *buf, size_t size)
 static size_t
 count(const char *s, const char *what)
 {
-	size_t	 n = 0;
+	size_t n = 0;
 
 	while ((s = strstr(s, what)) != NULL) {
 		n++;
@@ -107,11 +110,11 @@ open_pipe(int fds[2])
 static void
 test_draw(void)
 {
-	struct loop		*loop = loop_new();
-	struct progress		*p;
-	struct progress_counts	 c = { 3, 1, 2, 0 };
-	char			 out[4096];
-	int			 fds[2];
+	struct loop	      *loop = loop_new();
+	struct progress	      *p;
+	struct progress_counts c = { 3, 1, 2, 0 };
+	char		       out[4096];
+	int		       fds[2];
 
 	CHECK(loop != NULL);
 	CHECK_INT(open_pipe(fds), 0);
@@ -164,11 +167,11 @@ test_draw(void)
 static void
 test_unchanged(void)
 {
-	struct loop		*loop = loop_new();
-	struct progress		*p;
-	struct progress_counts	 c = { 0, 0, 5, 0 };
-	char			 out[16384];
-	int			 fds[2];
+	struct loop	      *loop = loop_new();
+	struct progress	      *p;
+	struct progress_counts c = { 0, 0, 5, 0 };
+	char		       out[16384];
+	int		       fds[2];
 
 	CHECK_INT(open_pipe(fds), 0);
 	p = progress_new(loop, fds[1], 1);
@@ -200,11 +203,11 @@ test_unchanged(void)
 static void
 test_disabled(void)
 {
-	struct loop		*loop = loop_new();
-	struct progress		*p;
-	struct progress_counts	 c = { 1, 2, 3, 4 };
-	char			 out[256];
-	int			 fds[2];
+	struct loop	      *loop = loop_new();
+	struct progress	      *p;
+	struct progress_counts c = { 1, 2, 3, 4 };
+	char		       out[256];
+	int		       fds[2];
 
 	CHECK_INT(open_pipe(fds), 0);
 	p = progress_new(loop, fds[1], 0);

@@ -26,7 +26,7 @@ body(struct response *r, const char *data, size_t len)
 static void
 test_status_and_retry_after(void)
 {
-	struct response	r;
+	struct response r;
 
 	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
 	CHECK_INT(header(&r, "HTTP/1.1 503 Service Unavailable\r\n"), 34);
@@ -50,7 +50,7 @@ test_status_and_retry_after(void)
 static void
 test_refused_redirect(void)
 {
-	struct response	r;
+	struct response r;
 
 	response_init(&r, -1, 0, 0, 0);
 	header(&r, "HTTP/1.1 302 Found\r\n");
@@ -72,9 +72,9 @@ test_refused_redirect(void)
 static void
 test_body_cap(void)
 {
-	struct response	 r;
-	char		*kept;
-	size_t		 len;
+	struct response r;
+	char	       *kept;
+	size_t		len;
 
 	response_init(&r, 10, 1, 0, 0);
 	CHECK_INT(body(&r, "0123456", 7), 7);
@@ -105,7 +105,7 @@ test_body_cap(void)
 static void
 test_headers_kept(void)
 {
-	struct response	r;
+	struct response r;
 	size_t		len;
 
 	CHECK_INT(response_init(&r, -1, 0, 1, 4096), 0);

@@ -16,8 +16,8 @@ HARNESS_MAIN;
 
 /* Each test's own directory, and the file in it that resume reads. */
 struct fx {
-	char	dir[64];
-	char	path[128];
+	char dir[64];
+	char path[128];
 };
 
 static void
@@ -26,8 +26,8 @@ fx_open(struct fx *fx)
 	CHECK(snprintf(fx->dir, sizeof(fx->dir), "/tmp/afetch-resume-XXXXXX") >
 	    0);
 	CHECK(mkdtemp(fx->dir) != NULL);
-	CHECK(snprintf(fx->path, sizeof(fx->path), "%s/out.jsonl", fx->dir) >
-	    0);
+	CHECK(
+	    snprintf(fx->path, sizeof(fx->path), "%s/out.jsonl", fx->dir) > 0);
 }
 
 static void
@@ -41,7 +41,7 @@ fx_close(struct fx *fx)
 static void
 write_file(struct fx *fx, const char *data, size_t len)
 {
-	FILE	*f = fopen(fx->path, "wb");
+	FILE *f = fopen(fx->path, "wb");
 
 	CHECK(f != NULL);
 	if (f == NULL)
@@ -58,10 +58,10 @@ write_text(struct fx *fx, const char *text)
 
 /* Appends the JSON line output writes for a record with this URL. */
 static void
-add_record(struct buf *out, const char *url, size_t len,
-    enum record_state state)
+add_record(
+    struct buf *out, const char *url, size_t len, enum record_state state)
 {
-	struct record	 rec;
+	struct record rec;
 
 	record_init(&rec);
 	rec.index = 7;
@@ -76,8 +76,11 @@ add_record(struct buf *out, const char *url, size_t len,
 	if (state == RECORD_DONE)
 		rec.status = 200;
 	else
-		CHECK_INT(record_set_error(&rec, state, state == RECORD_ERROR ?
-		    ERROR_DNS : ERROR_CANCELLED, "why"), 0);
+		CHECK_INT(
+		    record_set_error(&rec, state,
+			state == RECORD_ERROR ? ERROR_DNS : ERROR_CANCELLED,
+			"why"),
+		    0);
 	CHECK_INT(output_record(out, &rec), 0);
 	record_clear(&rec);
 }
@@ -85,8 +88,8 @@ add_record(struct buf *out, const char *url, size_t len,
 static struct resume *
 load(struct fx *fx)
 {
-	char		 err[256];
-	struct resume	*r;
+	char	       err[256];
+	struct resume *r;
 
 	err[0] = 'x';
 	r = resume_load(fx->path, err, sizeof(err));
@@ -105,9 +108,9 @@ done_str(const struct resume *r, const char *url)
 static void
 test_missing_file(void)
 {
-	char		 err[64] = "untouched";
-	struct resume	*r;
-	struct fx	 fx;
+	char	       err[64] = "untouched";
+	struct resume *r;
+	struct fx      fx;
 
 	fx_open(&fx);
 	/* Nothing was written to fx.path. */
@@ -127,9 +130,9 @@ test_missing_file(void)
 static void
 test_states(void)
 {
-	struct buf	 out;
-	struct resume	*r;
-	struct fx	 fx;
+	struct buf     out;
+	struct resume *r;
+	struct fx      fx;
 
 	fx_open(&fx);
 	buf_init(&out, 1 << 20);
@@ -183,8 +186,8 @@ test_invalid_lines(void)
 	    "{\"url\":\"http://nul/\",\"state\":\"done\"}\0\n"
 	    "{\"url\":\"http://ok3/\",\"state\":\"done\"}\n"
 	    "{\"url\":\"http://cut/\",\"sta";
-	struct resume	*r;
-	struct fx	 fx;
+	struct resume *r;
+	struct fx      fx;
 
 	fx_open(&fx);
 	/* sizeof, not strlen: one line holds a NUL. */
@@ -223,8 +226,8 @@ test_invalid_lines(void)
 static void
 test_json_forms(void)
 {
-	struct resume	*r;
-	struct fx	 fx;
+	struct resume *r;
+	struct fx      fx;
 
 	fx_open(&fx);
 	write_text(&fx,
@@ -251,9 +254,9 @@ test_json_forms(void)
 static void
 test_odd_bytes(void)
 {
-	struct buf	 out;
-	struct resume	*r;
-	struct fx	 fx;
+	struct buf     out;
+	struct resume *r;
+	struct fx      fx;
 
 	fx_open(&fx);
 	buf_init(&out, 1 << 20);
@@ -287,12 +290,12 @@ test_odd_bytes(void)
 static void
 test_long_and_many(void)
 {
-	struct buf	 out;
-	struct resume	*r;
-	char		*big, url[64], chunk[1024];
-	size_t		 biglen = 200 * 1024, i;
-	int		 n, found = 0;
-	struct fx	 fx;
+	struct buf     out;
+	struct resume *r;
+	char	      *big, url[64], chunk[1024];
+	size_t	       biglen = 200 * 1024, i;
+	int	       n, found = 0;
+	struct fx      fx;
 
 	big = malloc(biglen);
 	CHECK(big != NULL);
@@ -332,8 +335,8 @@ test_long_and_many(void)
 	buf_clear(&out);
 	for (i = 0; i < 20000; i++) {
 		n = snprintf(url, sizeof(url), "http://h%zu.example/p", i);
-		add_record(&out, url, (size_t)n, i % 2 ? RECORD_DONE :
-		    RECORD_ERROR);
+		add_record(
+		    &out, url, (size_t)n, i % 2 ? RECORD_DONE : RECORD_ERROR);
 	}
 	write_file(&fx, out.data, out.len);
 	r = load(&fx);
@@ -352,9 +355,9 @@ test_long_and_many(void)
 static void
 test_unreadable(void)
 {
-	char		 err[256], sub[160];
-	struct resume	*r;
-	struct fx	 fx;
+	char	       err[256], sub[160];
+	struct resume *r;
+	struct fx      fx;
 
 	fx_open(&fx);
 	/* A directory opens but cannot be read. */

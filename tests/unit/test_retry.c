@@ -13,14 +13,14 @@
 
 HARNESS_MAIN;
 
-#define NEAR(a, b)	(fabs((a) - (b)) < 1e-9)
+#define NEAR(a, b) (fabs((a) - (b)) < 1e-9)
 
 static void
 test_transient_errors(void)
 {
 	static const struct {
-		enum record_error	error;
-		int			transient;
+		enum record_error error;
+		int		  transient;
 	} table[] = {
 		{ ERROR_DNS, 1 },
 		{ ERROR_CONNECT, 1 },
@@ -35,30 +35,29 @@ test_transient_errors(void)
 		{ ERROR_WRITE, 0 },
 		{ ERROR_CANCELLED, 0 },
 	};
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		CHECK_INT(retry_is_transient(RECORD_ERROR, table[i].error, 0),
 		    table[i].transient);
 		/* An error is an error whatever status came before it. */
-		CHECK_INT(retry_is_transient(RECORD_ERROR, table[i].error,
-		    200), table[i].transient);
+		CHECK_INT(retry_is_transient(RECORD_ERROR, table[i].error, 200),
+		    table[i].transient);
 	}
 	/* Cancelled never retries, whatever else it says. */
-	CHECK_INT(retry_is_transient(RECORD_CANCELLED, ERROR_CANCELLED, 503),
-	    0);
+	CHECK_INT(
+	    retry_is_transient(RECORD_CANCELLED, ERROR_CANCELLED, 503), 0);
 	CHECK_INT(retry_is_transient(RECORD_CANCELLED, ERROR_TIMEOUT, 0), 0);
 }
 
 static void
 test_transient_statuses(void)
 {
-	long	s;
-	int	want;
+	long s;
+	int  want;
 
 	for (s = 100; s < 600; s++) {
-		want = s == 429 || s == 500 || s == 502 || s == 503 ||
-		    s == 504;
+		want = s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
 		CHECK_INT(retry_is_transient(RECORD_DONE, ERROR_NONE, s), want);
 	}
 	CHECK_INT(retry_slows_host(429), 1);
@@ -72,9 +71,9 @@ test_transient_statuses(void)
 static void
 check_bounds(double delay, double max, int k, double b)
 {
-	uint64_t	rng = retry_seed(42);
-	double		w, lo = INFINITY, hi = -INFINITY, sum = 0;
-	int		i, n = 20000, bad = 0;
+	uint64_t rng = retry_seed(42);
+	double	 w, lo = INFINITY, hi = -INFINITY, sum = 0;
+	int	 i, n = 20000, bad = 0;
 
 	for (i = 0; i < n; i++) {
 		w = retry_backoff(delay, max, k, &rng);
@@ -123,9 +122,9 @@ test_backoff_bounds(void)
 static void
 test_rng(void)
 {
-	uint64_t	a = retry_seed(1), b = retry_seed(1), c = retry_seed(2);
-	uint64_t	z = retry_seed(0);
-	int		i, same = 1;
+	uint64_t a = retry_seed(1), b = retry_seed(1), c = retry_seed(2);
+	uint64_t z = retry_seed(0);
+	int	 i, same = 1;
 
 	/* One seed, one sequence; two seeds, two. */
 	for (i = 0; i < 100; i++)
@@ -154,11 +153,24 @@ static void
 test_retry_after_garbage(void)
 {
 	static const char *const bad[] = {
-		"", "   ", "-1", "-5", "+5", "1.5", "1e3", "0x10", "5s",
-		"5 6", "soon", "tomorrow", "Mon, 99 Foo 2020 99:99:99 GMT",
-		"\xff\xfe", "NaN", "inf",
+		"",
+		"   ",
+		"-1",
+		"-5",
+		"+5",
+		"1.5",
+		"1e3",
+		"0x10",
+		"5s",
+		"5 6",
+		"soon",
+		"tomorrow",
+		"Mon, 99 Foo 2020 99:99:99 GMT",
+		"\xff\xfe",
+		"NaN",
+		"inf",
 	};
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		double got = retry_after_parse(bad[i], 1e9);
@@ -173,20 +185,19 @@ static void
 test_retry_after_date(void)
 {
 	/* 1994-11-06 08:49:37 UTC, RFC 9110's example, in its three forms. */
-	const double	t = 784111777;
+	const double t = 784111777;
 
-	CHECK(NEAR(retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT",
-	    t - 10), 10));
-	CHECK(NEAR(retry_after_parse("Sunday, 06-Nov-94 08:49:37 GMT",
-	    t - 10), 10));
-	CHECK(NEAR(retry_after_parse("Sun Nov  6 08:49:37 1994", t - 10),
-	    10));
+	CHECK(NEAR(
+	    retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t - 10), 10));
+	CHECK(NEAR(
+	    retry_after_parse("Sunday, 06-Nov-94 08:49:37 GMT", t - 10), 10));
+	CHECK(NEAR(retry_after_parse("Sun Nov  6 08:49:37 1994", t - 10), 10));
 	/* Fractions of the current second count. */
-	CHECK(NEAR(retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT",
-	    t - 2.25), 2.25));
+	CHECK(NEAR(retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t - 2.25),
+	    2.25));
 	/* A date past asks for no wait, not a negative one. */
-	CHECK(NEAR(retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT",
-	    t + 3600), 0));
+	CHECK(NEAR(
+	    retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t + 3600), 0));
 	CHECK(NEAR(retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t), 0));
 }
 

@@ -15,20 +15,20 @@
 
 HARNESS_MAIN;
 
-static char	tmpdir[] = "/tmp/afetch-test-savefile-XXXXXX";
+static char tmpdir[] = "/tmp/afetch-test-savefile-XXXXXX";
 
 /* A name is safe: a digit first, only [A-Za-z0-9._-], no "..", bounded. */
 static int
 safe_name(const char *name)
 {
-	const char	*p;
+	const char *p;
 
 	if (name[0] < '0' || name[0] > '9')
 		return 0;
 	for (p = name; *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
-		    *p == '-'))
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+			*p == '-'))
 			return 0;
 	return strstr(name, "..") == NULL && strlen(name) < SAVEFILE_NAME_MAX;
 }
@@ -37,9 +37,9 @@ safe_name(const char *name)
 static int
 count_entries(const char *path)
 {
-	DIR		*d = opendir(path);
-	struct dirent	*e;
-	int		 n = 0;
+	DIR	      *d = opendir(path);
+	struct dirent *e;
+	int	       n = 0;
 
 	if (d == NULL)
 		return -1;
@@ -53,9 +53,9 @@ count_entries(const char *path)
 static char *
 read_file(const char *path, size_t *len)
 {
-	static char	 data[65536];
-	int		 fd = open(path, O_RDONLY);
-	ssize_t		 n;
+	static char data[65536];
+	int	    fd = open(path, O_RDONLY);
+	ssize_t	    n;
 
 	if (fd == -1)
 		return NULL;
@@ -70,16 +70,16 @@ read_file(const char *path, size_t *len)
 static void
 test_names(void)
 {
-	char	 name[SAVEFILE_NAME_MAX];
-	size_t	 n;
+	char   name[SAVEFILE_NAME_MAX];
+	size_t n;
 
-	n = savefile_name(name, sizeof(name), 3,
-	    "http://example.com:8080/a/b.html?q=1#frag");
+	n = savefile_name(
+	    name, sizeof(name), 3, "http://example.com:8080/a/b.html?q=1#frag");
 	CHECK_STR(name, "000003-example.com_8080_a_b.html");
 	CHECK_INT(n, strlen(name));
 	/* User info never reaches a name. */
-	savefile_name(name, sizeof(name), 0,
-	    "https://user:secret@host.example/x");
+	savefile_name(
+	    name, sizeof(name), 0, "https://user:secret@host.example/x");
 	CHECK_STR(name, "000000-host.example_x");
 	/* An index past the padding just grows. */
 	savefile_name(name, sizeof(name), 12345678, "http://h/");
@@ -107,8 +107,8 @@ test_hostile_names(void)
 		"",
 		"://",
 	};
-	char	 names[sizeof(urls) / sizeof(urls[0])][SAVEFILE_NAME_MAX];
-	size_t	 i, j;
+	char   names[sizeof(urls) / sizeof(urls[0])][SAVEFILE_NAME_MAX];
+	size_t i, j;
 
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
 		savefile_name(names[i], sizeof(names[i]), i, urls[i]);
@@ -125,8 +125,8 @@ test_hostile_names(void)
 static void
 test_long_and_same(void)
 {
-	char	*url = malloc(10 * 1024 + 1);
-	char	 a[SAVEFILE_NAME_MAX], b[SAVEFILE_NAME_MAX];
+	char *url = malloc(10 * 1024 + 1);
+	char  a[SAVEFILE_NAME_MAX], b[SAVEFILE_NAME_MAX];
 
 	if (url == NULL) {
 		CHECK(0);
@@ -152,7 +152,7 @@ test_commit(void)
 {
 	char		 dir[512], *path;
 	struct savedir	*d;
-	struct savefile	*f;
+	struct savefile *f;
 	const char	 data[] = "hello\0world";
 	size_t		 len;
 	char		*got;
@@ -202,7 +202,7 @@ test_abort_leaves_nothing(void)
 {
 	char		 dir[512];
 	struct savedir	*d;
-	struct savefile	*f, *g;
+	struct savefile *f, *g;
 
 	snprintf(dir, sizeof(dir), "%s/abort", tmpdir);
 	if ((d = savefile_dir_open(dir)) == NULL) {
@@ -214,7 +214,8 @@ test_abort_leaves_nothing(void)
 	g = savefile_new(d, 1, "http://h/x", 99);
 	CHECK(f != NULL && g != NULL);
 	if (f != NULL && g != NULL)
-		CHECK(strcmp(savefile_temp_name(f), savefile_temp_name(g)) != 0);
+		CHECK(
+		    strcmp(savefile_temp_name(f), savefile_temp_name(g)) != 0);
 	CHECK_INT(count_entries(dir), 2);
 	if (f != NULL)
 		CHECK_INT(savefile_write(f, "partial", 7), 0);
@@ -228,9 +229,9 @@ test_abort_leaves_nothing(void)
 static void
 test_failures(void)
 {
-	char		 path[512];
-	struct savedir	*d;
-	int		 fd;
+	char		path[512];
+	struct savedir *d;
+	int		fd;
 
 	/* A file where the directory should be. */
 	snprintf(path, sizeof(path), "%s/file", tmpdir);
@@ -256,7 +257,7 @@ test_failures(void)
 	/* The final name taken by a directory: commit fails, no leftover. */
 	snprintf(path, sizeof(path), "%s/taken", tmpdir);
 	if ((d = savefile_dir_open(path)) != NULL) {
-		struct savefile	*f;
+		struct savefile *f;
 		char		 sub[600], subsub[700];
 
 		snprintf(sub, sizeof(sub), "%s/000000-h_", path);
@@ -279,7 +280,7 @@ test_failures(void)
 static void
 cleanup(void)
 {
-	char	cmd[600];
+	char cmd[600];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

@@ -16,14 +16,14 @@
 HARNESS_MAIN;
 
 /* Tasks in the older, single-host tests. */
-#define MAXTASKS	8
+#define MAXTASKS 8
 /* Room for tasks and starts in any test. */
-#define NTASKS		64
+#define NTASKS 64
 /* Hosts a fake may name: index 0 is the shared host "". */
-#define NHOSTS		4
+#define NHOSTS 4
 
-static const char *const host_names[NHOSTS] = { "", "a.example",
-	"b.example", "c.example" };
+static const char *const host_names[NHOSTS] = { "", "a.example", "b.example",
+	"c.example" };
 
 struct world;
 
@@ -33,34 +33,34 @@ struct world;
  * after it starts (on a loop timer); else finish() ends it.
  */
 struct fake {
-	struct world		*w;
-	int			 id;
-	int			 host;	/* index in host_names */
-	int			 starts;
-	int			 cancels;
-	int			 fail_start;
-	double			 duration;
-	struct loop_timer	*timer;
-	double			 finished_at;
+	struct world	  *w;
+	int		   id;
+	int		   host; /* index in host_names */
+	int		   starts;
+	int		   cancels;
+	int		   fail_start;
+	double		   duration;
+	struct loop_timer *timer;
+	double		   finished_at;
 };
 
 struct world {
-	struct loop	*loop;
-	struct sched	*sched;
-	size_t		 jobs;
-	struct task	*tasks[NTASKS];
-	struct fake	*fakes[NTASKS];
-	int		 start_order[NTASKS];
-	double		 start_time[NTASKS];	/* loop_now() of each start */
-	size_t		 n_started;
-	size_t		 in_flight, max_in_flight;
-	size_t		 host_in_flight[NHOSTS], host_max[NHOSTS];
-	size_t		 running_at_start_max;
-	int		 slots;		/* on_slot calls */
-	size_t		 started_at_slot[NTASKS];
-	size_t		 running_at_slot[NTASKS];
+	struct loop  *loop;
+	struct sched *sched;
+	size_t	      jobs;
+	struct task  *tasks[NTASKS];
+	struct fake  *fakes[NTASKS];
+	int	      start_order[NTASKS];
+	double	      start_time[NTASKS]; /* loop_now() of each start */
+	size_t	      n_started;
+	size_t	      in_flight, max_in_flight;
+	size_t	      host_in_flight[NHOSTS], host_max[NHOSTS];
+	size_t	      running_at_start_max;
+	int	      slots; /* on_slot calls */
+	size_t	      started_at_slot[NTASKS];
+	size_t	      running_at_slot[NTASKS];
 	/* Finished tasks freed by a done-callback added after submit. */
-	int		 freed;
+	int freed;
 };
 
 static void
@@ -74,7 +74,7 @@ work_over(struct fake *fk)
 static void
 fake_timeout(void *arg)
 {
-	struct fake	*fk = arg;
+	struct fake *fk = arg;
 
 	fk->timer = NULL;
 	work_over(fk);
@@ -84,8 +84,8 @@ fake_timeout(void *arg)
 static int
 fake_start(struct task *task, void *data)
 {
-	struct fake	*fk = data;
-	struct world	*w = fk->w;
+	struct fake  *fk = data;
+	struct world *w = fk->w;
 
 	fk->starts++;
 	if (w->n_started < NTASKS) {
@@ -104,15 +104,15 @@ fake_start(struct task *task, void *data)
 	if (++w->host_in_flight[fk->host] > w->host_max[fk->host])
 		w->host_max[fk->host] = w->host_in_flight[fk->host];
 	if (fk->duration >= 0)
-		fk->timer = loop_call_later(w->loop, fk->duration, fake_timeout,
-		    fk);
+		fk->timer =
+		    loop_call_later(w->loop, fk->duration, fake_timeout, fk);
 	return 0;
 }
 
 static void
 fake_cancel(struct task *task, void *data, const char *reason)
 {
-	struct fake	*fk = data;
+	struct fake *fk = data;
 
 	fk->cancels++;
 	loop_timer_cancel(fk->timer);
@@ -132,7 +132,7 @@ fake_host(struct task *task)
 static void
 on_slot(void *arg)
 {
-	struct world	*w = arg;
+	struct world *w = arg;
 
 	if (w->slots < NTASKS) {
 		w->started_at_slot[w->slots] = w->n_started;
@@ -148,7 +148,7 @@ on_slot(void *arg)
 static void
 world_init_cfg(struct world *w, struct sched_config cfg, int ntasks)
 {
-	int	i;
+	int i;
 
 	*w = (struct world){ 0 };
 	w->jobs = cfg.jobs;
@@ -177,7 +177,7 @@ world_init(struct world *w, size_t jobs, int ntasks)
 static void
 world_tasks(struct world *w, int from, int to, int host, double duration)
 {
-	int	i;
+	int i;
 
 	for (i = from; i < to; i++) {
 		w->fakes[i]->host = host;
@@ -188,7 +188,7 @@ world_tasks(struct world *w, int from, int to, int host, double duration)
 static void
 submit_range(struct world *w, int from, int to)
 {
-	int	i;
+	int i;
 
 	for (i = from; i < to; i++)
 		CHECK_INT(sched_submit(w->sched, w->tasks[i]), 0);
@@ -197,7 +197,7 @@ submit_range(struct world *w, int from, int to)
 static void
 world_free(struct world *w)
 {
-	int	i;
+	int i;
 
 	CHECK_INT(sched_queued(w->sched), 0);
 	CHECK_INT(sched_running(w->sched), 0);
@@ -213,7 +213,7 @@ world_free(struct world *w)
 static int
 start_rank(const struct world *w, int id)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < w->n_started && i < NTASKS; i++)
 		if (w->start_order[i] == id)
@@ -225,7 +225,7 @@ start_rank(const struct world *w, int id)
 static double
 started_at(const struct world *w, int id)
 {
-	int	r = start_rank(w, id);
+	int r = start_rank(w, id);
 
 	return r < 0 ? NAN : w->start_time[r];
 }
@@ -241,9 +241,9 @@ finish(struct world *w, int id)
 static void
 test_new(void)
 {
-	struct loop		*loop = loop_new();
-	struct sched_config	 cfg = { 0 };
-	struct sched		*s;
+	struct loop	   *loop = loop_new();
+	struct sched_config cfg = { 0 };
+	struct sched	   *s;
 
 	CHECK(sched_new(loop, &cfg) == NULL);
 	cfg.jobs = 3;
@@ -266,15 +266,15 @@ test_new(void)
 
 /* Turn by turn: which tasks finish on each turn (-1 ends a turn). */
 struct script {
-	struct world	*w;
-	const int	*ids;
-	size_t		 n, at;
+	struct world *w;
+	const int    *ids;
+	size_t	      n, at;
 };
 
 static void
 play(void *arg)
 {
-	struct script	*sc = arg;
+	struct script *sc = arg;
 
 	while (sc->at < sc->n && sc->ids[sc->at] >= 0)
 		finish(sc->w, sc->ids[sc->at++]);
@@ -287,8 +287,8 @@ play(void *arg)
 static void
 test_jobs_limit(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
 	world_init(&w, 2, 5);
 	for (i = 0; i < 5; i++)
@@ -339,11 +339,11 @@ static void
 test_fifo(void)
 {
 	/* Each turn finishes the one task running. */
-	static const int	 ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1,
-				     5, -1, 6, -1, 7 };
-	struct world		 w;
-	struct script		 sc;
-	int			 i;
+	static const int ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, 6,
+		-1, 7 };
+	struct world	 w;
+	struct script	 sc;
+	int		 i;
 
 	world_init(&w, 1, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
@@ -364,11 +364,10 @@ test_fifo(void)
 static void
 test_limit_mixed(void)
 {
-	static const int	 ids[] = { 2, 0, -1, 4, -1, 1, 3, 5, -1, 6,
-				     -1, 7 };
-	struct world		 w;
-	struct script		 sc;
-	int			 i;
+	static const int ids[] = { 2, 0, -1, 4, -1, 1, 3, 5, -1, 6, -1, 7 };
+	struct world	 w;
+	struct script	 sc;
+	int		 i;
 
 	world_init(&w, 3, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
@@ -389,7 +388,7 @@ test_limit_mixed(void)
 static void
 test_start_fails(void)
 {
-	struct world	w;
+	struct world w;
 
 	world_init(&w, 1, 2);
 	w.fakes[0]->fail_start = 1;
@@ -410,8 +409,8 @@ test_start_fails(void)
 static void
 test_cancel_all(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
 	world_init(&w, 2, 5);
 	for (i = 0; i < 5; i++)
@@ -446,7 +445,7 @@ test_cancel_all(void)
 static void
 test_cancel_all_empty(void)
 {
-	struct world	w;
+	struct world w;
 
 	world_init(&w, 2, 0);
 	sched_cancel_all(w.sched, "signal");
@@ -462,8 +461,8 @@ test_cancel_all_empty(void)
 static void
 free_task(struct future *future, void *arg)
 {
-	struct task	**slot = arg;
-	struct fake	 *fk = task_data(*slot);
+	struct task **slot = arg;
+	struct fake  *fk = task_data(*slot);
 
 	(void)future;
 	fk->w->freed++;
@@ -472,14 +471,14 @@ free_task(struct future *future, void *arg)
 }
 
 struct deadline {
-	struct world	*w;
-	int		 fired;
+	struct world *w;
+	int	      fired;
 };
 
 static void
 deadline_fired(void *arg)
 {
-	struct deadline	*d = arg;
+	struct deadline *d = arg;
 
 	d->fired = 1;
 	sched_cancel_all(d->w->sched, "deadline");
@@ -487,15 +486,15 @@ deadline_fired(void *arg)
 
 /* Records each task's outcome before free_task drops it. */
 struct outcome {
-	enum future_state	 state;
-	const char		*reason;
-	int			 seen;
+	enum future_state state;
+	const char	 *reason;
+	int		  seen;
 };
 
 static void
 note_outcome(struct future *future, void *arg)
 {
-	struct outcome	*o = arg;
+	struct outcome *o = arg;
 
 	o->state = future_state(future);
 	o->reason = future_cancel_reason(future);
@@ -505,19 +504,19 @@ note_outcome(struct future *future, void *arg)
 static void
 test_deadline(void)
 {
-	struct world	 w;
-	struct deadline	 d;
-	struct outcome	 out[6] = { { 0 } };
-	int		 i;
+	struct world	w;
+	struct deadline d;
+	struct outcome	out[6] = { { 0 } };
+	int		i;
 
 	world_init(&w, 2, 6);
 	d = (struct deadline){ &w, 0 };
 	for (i = 0; i < 6; i++) {
 		sched_submit(w.sched, w.tasks[i]);
-		future_add_done_callback(task_future(w.tasks[i]), note_outcome,
-		    &out[i]);
-		future_add_done_callback(task_future(w.tasks[i]), free_task,
-		    &w.tasks[i]);
+		future_add_done_callback(
+		    task_future(w.tasks[i]), note_outcome, &out[i]);
+		future_add_done_callback(
+		    task_future(w.tasks[i]), free_task, &w.tasks[i]);
 	}
 	/* Nothing ever finishes on its own: only the deadline ends it. */
 	CHECK(loop_call_later(w.loop, 0.05, deadline_fired, &d) != NULL);
@@ -541,7 +540,7 @@ test_deadline(void)
 static void
 test_queued_cancelled_directly(void)
 {
-	struct world	w;
+	struct world w;
 
 	world_init(&w, 1, 3);
 	sched_submit(w.sched, w.tasks[0]);
@@ -568,7 +567,7 @@ test_queued_cancelled_directly(void)
 static void
 test_cancelled_head_skipped(void)
 {
-	struct world	w;
+	struct world w;
 
 	world_init(&w, 1, 3);
 	submit_range(&w, 0, 3);
@@ -591,11 +590,11 @@ test_cancelled_head_skipped(void)
 static void
 test_per_host_three_hosts(void)
 {
-	struct world	w;
-	int		h, i;
+	struct world w;
+	int	     h, i;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 10, .per_host = 2 },
-	    15);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 10, .per_host = 2 }, 15);
 	for (h = 1; h <= 3; h++)
 		world_tasks(&w, (h - 1) * 5, h * 5, h, 0.01);
 	submit_range(&w, 0, 15);
@@ -628,13 +627,13 @@ test_per_host_three_hosts(void)
 static void
 test_fairness(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 2, .per_host = 1 },
-	    15);
-	world_tasks(&w, 0, 10, 1, -1);	/* A: never finish by themselves */
-	world_tasks(&w, 10, 15, 2, 0);	/* B: finish on the next pass */
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 2, .per_host = 1 }, 15);
+	world_tasks(&w, 0, 10, 1, -1); /* A: never finish by themselves */
+	world_tasks(&w, 10, 15, 2, 0); /* B: finish on the next pass */
 	submit_range(&w, 0, 15);
 	CHECK_INT(w.n_started, 2);
 	CHECK_INT(w.start_order[0], 0);
@@ -660,12 +659,12 @@ test_fairness(void)
 static void
 test_order_across_hosts(void)
 {
-	static const int	 hosts[] = { 1, 1, 2, 1, 3, 2, 2, 1 };
-	static const int	 ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1,
-				     5, -1, 6, -1, 7 };
-	struct world		 w;
-	struct script		 sc;
-	int			 i;
+	static const int hosts[] = { 1, 1, 2, 1, 3, 2, 2, 1 };
+	static const int ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, 6,
+		-1, 7 };
+	struct world	 w;
+	struct script	 sc;
+	int		 i;
 
 	world_init(&w, 1, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
@@ -684,12 +683,11 @@ test_order_across_hosts(void)
 static void
 test_rate_spacing(void)
 {
-	struct world	w;
-	size_t		i;
-	double		span;
+	struct world w;
+	size_t	     i;
+	double	     span;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 10, .rate = 50 },
-	    10);
+	world_init_cfg(&w, (struct sched_config){ .jobs = 10, .rate = 50 }, 10);
 	world_tasks(&w, 0, 10, 0, 0);
 	submit_range(&w, 0, 10);
 	CHECK_INT(w.n_started, 1);
@@ -706,8 +704,7 @@ test_rate_spacing(void)
 	world_free(&w);
 
 	/* Starts from the timer tell on_slot too: the app may read on. */
-	world_init_cfg(&w, (struct sched_config){ .jobs = 5, .rate = 50 },
-	    3);
+	world_init_cfg(&w, (struct sched_config){ .jobs = 5, .rate = 50 }, 3);
 	submit_range(&w, 0, 3);
 	CHECK_INT(w.n_started, 1);
 	CHECK_INT(loop_run(w.loop), 0);
@@ -722,11 +719,11 @@ test_rate_spacing(void)
 static void
 test_host_rate_independent(void)
 {
-	struct world	w;
-	int		i;
+	struct world w;
+	int	     i;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 10,
-	    .host_rate = 20 }, 8);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 10, .host_rate = 20 }, 8);
 	world_tasks(&w, 0, 4, 1, 0);
 	world_tasks(&w, 4, 8, 2, 0);
 	submit_range(&w, 0, 8);
@@ -751,8 +748,8 @@ test_host_rate_independent(void)
 static void
 test_hold_host(void)
 {
-	struct world	w;
-	double		until, until2;
+	struct world w;
+	double	     until, until2;
 
 	world_init_cfg(&w, (struct sched_config){ .jobs = 4 }, 6);
 	world_tasks(&w, 0, 2, 1, 0);
@@ -803,12 +800,12 @@ test_hold_host(void)
 static void
 test_cancel_all_mixed(void)
 {
-	struct world	w;
-	double		t0;
-	int		i;
+	struct world w;
+	double	     t0;
+	int	     i;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 2, .per_host = 1 },
-	    6);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 2, .per_host = 1 }, 6);
 	world_tasks(&w, 0, 3, 1, -1);
 	world_tasks(&w, 3, 4, 3, -1);
 	world_tasks(&w, 4, 6, 2, -1);
@@ -846,10 +843,10 @@ test_cancel_all_mixed(void)
 static void
 test_ready(void)
 {
-	struct world	w;
+	struct world w;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 1, .per_host = 2 },
-	    8);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 1, .per_host = 2 }, 8);
 	world_tasks(&w, 0, 5, 1, -1);
 	world_tasks(&w, 5, 6, 2, -1);
 	world_tasks(&w, 6, 8, 3, -1);
@@ -872,8 +869,8 @@ test_ready(void)
 	CHECK_INT(loop_run(w.loop), 0);
 	world_free(&w);
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 1, .host_rate = 1 },
-	    6);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 1, .host_rate = 1 }, 6);
 	world_tasks(&w, 0, 4, 1, -1);
 	world_tasks(&w, 4, 6, 2, -1);
 	submit_range(&w, 0, 6);
@@ -894,10 +891,10 @@ nothing(void *arg)
 static void
 test_host_state_freed(void)
 {
-	struct world	w;
+	struct world w;
 
-	world_init_cfg(&w, (struct sched_config){ .jobs = 2, .per_host = 1 },
-	    9);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 2, .per_host = 1 }, 9);
 	world_tasks(&w, 0, 3, 1, 0);
 	world_tasks(&w, 3, 6, 2, 0);
 	world_tasks(&w, 6, 9, 3, 0);
@@ -909,8 +906,8 @@ test_host_state_freed(void)
 	world_free(&w);
 
 	/* Spacing and holds outlive the tasks, then go too. */
-	world_init_cfg(&w, (struct sched_config){ .jobs = 4,
-	    .host_rate = 20 }, 3);
+	world_init_cfg(
+	    &w, (struct sched_config){ .jobs = 4, .host_rate = 20 }, 3);
 	world_tasks(&w, 0, 1, 1, 0);
 	world_tasks(&w, 1, 2, 2, 0);
 	world_tasks(&w, 2, 3, 3, 0);

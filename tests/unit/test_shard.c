@@ -11,8 +11,8 @@ static void
 test_parse_good(void)
 {
 	static const struct {
-		const char	*spec;
-		unsigned	 k, n;
+		const char *spec;
+		unsigned    k, n;
 	} cases[] = {
 		{ "0/1", 0, 1 },
 		{ "0/2", 0, 2 },
@@ -22,8 +22,8 @@ test_parse_good(void)
 		{ "999999/1000000", 999999, 1000000 },
 		{ "0/1000000", 0, 1000000 },
 	};
-	size_t		 i;
-	unsigned	 k, n;
+	size_t	 i;
+	unsigned k, n;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		k = n = 12345;
@@ -37,14 +37,37 @@ static void
 test_parse_bad(void)
 {
 	static const char *const bad[] = {
-		"", "/", "0", "0/", "/1", "1/1", "2/1", "0/0", "5/5",
-		" 0/1", "0/1 ", "0 /1", "0/ 1", "+0/1", "0/+1", "-1/2", "0/-2",
-		"0/1x", "0/1/2", "a/b", "0x1/2", "1.0/2", "0/1000001",
-		"1000000/1000000", "0/99999999999999999999999", "0/1\n",
-		"0//1", "0\\1",
+		"",
+		"/",
+		"0",
+		"0/",
+		"/1",
+		"1/1",
+		"2/1",
+		"0/0",
+		"5/5",
+		" 0/1",
+		"0/1 ",
+		"0 /1",
+		"0/ 1",
+		"+0/1",
+		"0/+1",
+		"-1/2",
+		"0/-2",
+		"0/1x",
+		"0/1/2",
+		"a/b",
+		"0x1/2",
+		"1.0/2",
+		"0/1000001",
+		"1000000/1000000",
+		"0/99999999999999999999999",
+		"0/1\n",
+		"0//1",
+		"0\\1",
 	};
-	size_t		 i;
-	unsigned	 k = 7, n = 9;
+	size_t	 i;
+	unsigned k = 7, n = 9;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (shard_parse(bad[i], &k, &n) != -1)
@@ -65,9 +88,9 @@ static void
 test_stability(void)
 {
 	static const struct {
-		const char	*key;
+		const char	  *key;
 		unsigned long long hash;
-		unsigned	 mod5, mod7, mod1m;
+		unsigned	   mod5, mod7, mod1m;
 	} cases[] = {
 		{ "", 0xcbf29ce484222325ULL, 2, 2, 656037 },
 		{ "a", 0xaf63dc4c8601ec8cULL, 1, 5, 641996 },
@@ -80,15 +103,14 @@ test_stability(void)
 		    334740 },
 		{ "[::1]", 0xd93d38d09d6ea210ULL, 2, 2, 338512 },
 	};
-	size_t		 i, len;
+	size_t i, len;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		len = strlen(cases[i].key);
 		CHECK(shard_hash(cases[i].key, len) == cases[i].hash);
 		CHECK_INT(shard_of(cases[i].key, len, 5), cases[i].mod5);
 		CHECK_INT(shard_of(cases[i].key, len, 7), cases[i].mod7);
-		CHECK_INT(shard_of(cases[i].key, len, 1000000),
-		    cases[i].mod1m);
+		CHECK_INT(shard_of(cases[i].key, len, 1000000), cases[i].mod1m);
 		CHECK_INT(shard_of(cases[i].key, len, 1), 0);
 		CHECK_INT(shard_of(cases[i].key, len, 0), 0);
 	}
@@ -100,8 +122,7 @@ test_bytes(void)
 	/* Bytes past a NUL count, and non-ASCII bytes are not folded. */
 	CHECK(shard_hash("a\0b", 3) != shard_hash("a", 1));
 	CHECK(shard_hash("\xc3\x89", 2) != shard_hash("\xc3\xa9", 2));
-	CHECK(shard_hash("HOST.Example", 12) == shard_hash("host.example",
-	    12));
+	CHECK(shard_hash("HOST.Example", 12) == shard_hash("host.example", 12));
 	CHECK(shard_hash("@", 1) != shard_hash("`", 1));
 	CHECK(shard_hash("[", 1) != shard_hash("{", 1));
 }
@@ -110,11 +131,11 @@ static void
 test_distribution(void)
 {
 	enum { HOSTS = 10000, N = 5 };
-	unsigned	 counts[N] = { 0 };
-	char		 host[64];
-	int		 i, len;
-	unsigned	 s;
-	double		 mean = (double)HOSTS / N;
+	unsigned counts[N] = { 0 };
+	char	 host[64];
+	int	 i, len;
+	unsigned s;
+	double	 mean = (double)HOSTS / N;
 
 	for (i = 0; i < HOSTS; i++) {
 		len = snprintf(host, sizeof(host), "host%d.example.com", i);

@@ -17,13 +17,13 @@
 HARNESS_MAIN;
 
 /* The bound summary.h promises for a percentile (1/64), plus rounding. */
-#define REL_ERR	(1.0 / 64 + 1e-9)
+#define REL_ERR (1.0 / 64 + 1e-9)
 
 static void
 add(struct summary *s, enum record_state state, long status,
     enum record_error error, long long size, double total)
 {
-	struct record	 rec;
+	struct record rec;
 
 	record_init(&rec);
 	rec.state = state;
@@ -37,7 +37,7 @@ add(struct summary *s, enum record_state state, long status,
 static int
 near(double got, double want)
 {
-	int	 ok = fabs(got - want) <= want * REL_ERR + 1e-12;
+	int ok = fabs(got - want) <= want * REL_ERR + 1e-12;
 
 	if (!ok)
 		fprintf(stderr, "got %.9g, want %.9g within %.2f%%\n", got,
@@ -48,8 +48,8 @@ near(double got, double want)
 static void
 test_percentiles(void)
 {
-	struct summary	*s = summary_new();
-	int		 i;
+	struct summary *s = summary_new();
+	int		i;
 
 	CHECK(s != NULL);
 	CHECK(summary_percentile(s, 0.5) == -1);
@@ -92,9 +92,9 @@ test_percentiles(void)
 static void
 test_error_bound(void)
 {
-	struct summary	*s;
-	double		 v;
-	int		 bad = 0;
+	struct summary *s;
+	double		v;
+	int		bad = 0;
 
 	for (v = 1e-6; v <= 1000; v *= 1.0137) {
 		s = summary_new();
@@ -113,8 +113,8 @@ test_error_bound(void)
 static void
 test_many(void)
 {
-	struct summary	*s = summary_new();
-	long		 i;
+	struct summary *s = summary_new();
+	long		i;
 
 	for (i = 0; i < 2000000; i++)
 		add(s, RECORD_DONE, 200 + i % 3, ERROR_NONE, 10,
@@ -128,8 +128,8 @@ test_many(void)
 static struct summary *
 sample_run(void)
 {
-	struct summary	*s = summary_new();
-	int		 i;
+	struct summary *s = summary_new();
+	int		i;
 
 	CHECK(s != NULL);
 	for (i = 0; i < 90; i++)
@@ -152,7 +152,7 @@ sample_run(void)
 static double
 num(const cJSON *obj, const char *key)
 {
-	const cJSON	*item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	CHECK(cJSON_IsNumber(item));
 	return cJSON_IsNumber(item) ? item->valuedouble : -12345;
@@ -161,9 +161,9 @@ num(const cJSON *obj, const char *key)
 static cJSON *
 read_json(const char *path)
 {
-	char	 text[8192];
-	FILE	*f = fopen(path, "r");
-	size_t	 n;
+	char   text[8192];
+	FILE  *f = fopen(path, "r");
+	size_t n;
 
 	CHECK(f != NULL);
 	if (f == NULL)
@@ -179,12 +179,12 @@ read_json(const char *path)
 static void
 test_json(void)
 {
-	struct summary	*s = sample_run();
-	char		 dir[] = "/tmp/afetch-summary-XXXXXX";
-	char		 path[64], tmp[80];
-	cJSON		*root, *obj, *hist, *row;
-	double		 sum = 0, prev = 0;
-	int		 i, n;
+	struct summary *s = sample_run();
+	char		dir[] = "/tmp/afetch-summary-XXXXXX";
+	char		path[64], tmp[80];
+	cJSON	       *root, *obj, *hist, *row;
+	double		sum = 0, prev = 0;
+	int		i, n;
 
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/s.json", dir);
@@ -213,8 +213,8 @@ test_json(void)
 	CHECK(num(root, "bytes") == 90 * 1000 + 7 * 50 + 4096);
 	CHECK(num(root, "elapsed") == 4);
 	CHECK(num(root, "records_per_second") == 26);
-	CHECK(num(root, "bytes_per_second") ==
-	    (90 * 1000 + 7 * 50 + 4096) / 4.0);
+	CHECK(
+	    num(root, "bytes_per_second") == (90 * 1000 + 7 * 50 + 4096) / 4.0);
 	obj = cJSON_GetObjectItemCaseSensitive(root, "latency");
 	CHECK(cJSON_IsObject(obj));
 	CHECK(near(num(obj, "p50"), 0.010 + 48 * 1e-4));
@@ -259,12 +259,14 @@ test_json(void)
 	root = read_json(path);
 	CHECK(num(root, "records") == 0);
 	CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "latency")));
-	CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root,
-	    "records_per_second")));
-	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root,
-	    "histogram")), 0);
-	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root,
-	    "statuses")), 0);
+	CHECK(cJSON_IsNull(
+	    cJSON_GetObjectItemCaseSensitive(root, "records_per_second")));
+	CHECK_INT(cJSON_GetArraySize(
+		      cJSON_GetObjectItemCaseSensitive(root, "histogram")),
+	    0);
+	CHECK_INT(cJSON_GetArraySize(
+		      cJSON_GetObjectItemCaseSensitive(root, "statuses")),
+	    0);
 	cJSON_Delete(root);
 	unlink(path);
 
@@ -281,11 +283,11 @@ test_json(void)
 static void
 test_rows(void)
 {
-	struct summary	*s = summary_new();
-	char		 dir[] = "/tmp/afetch-summary-XXXXXX", path[64];
-	cJSON		*root, *hist;
-	double		 sum = 0;
-	int		 i, n;
+	struct summary *s = summary_new();
+	char		dir[] = "/tmp/afetch-summary-XXXXXX", path[64];
+	cJSON	       *root, *hist;
+	double		sum = 0;
+	int		i, n;
 
 	add(s, RECORD_DONE, 200, ERROR_NONE, 0, 0);
 	add(s, RECORD_DONE, 200, ERROR_NONE, 0, 0.0000004);
@@ -314,10 +316,10 @@ test_rows(void)
 static void
 test_print(void)
 {
-	struct summary	*s = sample_run();
-	char		*text = NULL, *p, *line;
-	size_t		 size = 0, rows = 0, bar;
-	FILE		*f = open_memstream(&text, &size);
+	struct summary *s = sample_run();
+	char	       *text = NULL, *p, *line;
+	size_t		size = 0, rows = 0, bar;
+	FILE	       *f = open_memstream(&text, &size);
 
 	CHECK(f != NULL);
 	if (f == NULL)
@@ -339,8 +341,10 @@ test_print(void)
 	for (p = text; (line = strstr(p, "    <= ")) != NULL; p = line + 1) {
 		rows++;
 		bar = strspn(strchr(line, '#') != NULL &&
-		    strchr(line, '#') < strchr(line, '\n') ?
-		    strchr(line, '#') : "", "#");
+			    strchr(line, '#') < strchr(line, '\n')
+			? strchr(line, '#')
+			: "",
+		    "#");
 		CHECK(bar <= 40);
 	}
 	CHECK(rows >= 1 && rows <= SUMMARY_ROWS);

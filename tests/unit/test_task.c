@@ -10,18 +10,18 @@ HARNESS_MAIN;
 
 /* Fake work: counts what the task asked of it. */
 struct fake {
-	int		 starts;
-	int		 cancels;
-	const char	*cancel_reason;
-	int		 fail_start;	/* start finishes the task, returns -1 */
-	int		 complete_on_cancel;	/* cancel finds it done */
-	int		*frees;		/* bumped by fake_free */
+	int	    starts;
+	int	    cancels;
+	const char *cancel_reason;
+	int	    fail_start; /* start finishes the task, returns -1 */
+	int	    complete_on_cancel; /* cancel finds it done */
+	int	   *frees;		/* bumped by fake_free */
 };
 
 static int
 fake_start(struct task *task, void *data)
 {
-	struct fake	*fk = data;
+	struct fake *fk = data;
 
 	fk->starts++;
 	if (fk->fail_start) {
@@ -34,7 +34,7 @@ fake_start(struct task *task, void *data)
 static void
 fake_cancel(struct task *task, void *data, const char *reason)
 {
-	struct fake	*fk = data;
+	struct fake *fk = data;
 
 	fk->cancels++;
 	fk->cancel_reason = reason;
@@ -47,21 +47,19 @@ fake_cancel(struct task *task, void *data, const char *reason)
 static void
 fake_free(void *data)
 {
-	struct fake	*fk = data;
+	struct fake *fk = data;
 
 	if (fk->frees != NULL)
 		(*fk->frees)++;
 	free(fk);
 }
 
-static const struct task_ops fake_ops = {
-	fake_start, fake_cancel, fake_free
-};
+static const struct task_ops fake_ops = { fake_start, fake_cancel, fake_free };
 
 static struct fake *
 fake_new(int *frees)
 {
-	struct fake	*fk = calloc(1, sizeof(*fk));
+	struct fake *fk = calloc(1, sizeof(*fk));
 
 	if (fk != NULL)
 		fk->frees = frees;
@@ -71,9 +69,9 @@ fake_new(int *frees)
 static void
 test_start_once(void)
 {
-	struct loop	*loop = loop_new();
-	struct fake	*fk = fake_new(NULL);
-	struct task	*t = task_new(loop, &fake_ops, fk);
+	struct loop *loop = loop_new();
+	struct fake *fk = fake_new(NULL);
+	struct task *t = task_new(loop, &fake_ops, fk);
 
 	CHECK(t != NULL);
 	CHECK(task_data(t) == fk);
@@ -97,9 +95,9 @@ test_start_once(void)
 static void
 test_start_fails(void)
 {
-	struct loop	*loop = loop_new();
-	struct fake	*fk = fake_new(NULL);
-	struct task	*t = task_new(loop, &fake_ops, fk);
+	struct loop *loop = loop_new();
+	struct fake *fk = fake_new(NULL);
+	struct task *t = task_new(loop, &fake_ops, fk);
 
 	fk->fail_start = 1;
 	CHECK_INT(task_start(t), -1);
@@ -112,9 +110,9 @@ test_start_fails(void)
 static void
 test_cancel_pending(void)
 {
-	struct loop	*loop = loop_new();
-	struct fake	*fk = fake_new(NULL);
-	struct task	*t = task_new(loop, &fake_ops, fk);
+	struct loop *loop = loop_new();
+	struct fake *fk = fake_new(NULL);
+	struct task *t = task_new(loop, &fake_ops, fk);
 
 	CHECK_INT(task_cancel(t, "deadline"), 1);
 	/* Never started, so the work is not asked. */
@@ -135,9 +133,9 @@ test_cancel_pending(void)
 static void
 test_cancel_running(void)
 {
-	struct loop	*loop = loop_new();
-	struct fake	*fk = fake_new(NULL);
-	struct task	*t = task_new(loop, &fake_ops, fk);
+	struct loop *loop = loop_new();
+	struct fake *fk = fake_new(NULL);
+	struct task *t = task_new(loop, &fake_ops, fk);
 
 	task_start(t);
 	CHECK_INT(task_cancel(t, "first"), 1);
@@ -156,9 +154,9 @@ test_cancel_running(void)
 static void
 test_cancel_running_completes(void)
 {
-	struct loop	*loop = loop_new();
-	struct fake	*fk = fake_new(NULL);
-	struct task	*t = task_new(loop, &fake_ops, fk);
+	struct loop *loop = loop_new();
+	struct fake *fk = fake_new(NULL);
+	struct task *t = task_new(loop, &fake_ops, fk);
 
 	fk->complete_on_cancel = 1;
 	task_start(t);
@@ -173,9 +171,9 @@ test_cancel_running_completes(void)
 static void
 test_cancel_done(void)
 {
-	struct loop	*loop = loop_new();
-	struct fake	*fk = fake_new(NULL);
-	struct task	*t = task_new(loop, &fake_ops, fk);
+	struct loop *loop = loop_new();
+	struct fake *fk = fake_new(NULL);
+	struct task *t = task_new(loop, &fake_ops, fk);
 
 	task_start(t);
 	task_done(t);
@@ -192,21 +190,21 @@ test_cancel_done(void)
  * must not run inside a's callback, and must run afterwards.
  */
 struct cross {
-	struct task	*b, *c;
-	int		 in_a;
-	int		 a_ran;
-	int		 b_ran, c_ran;
-	int		 b_inline, c_inline;
-	int		 b_cancel_rc, c_cancel_rc;
-	struct fake	*b_fake, *c_fake;
-	int		 order[3];
-	int		 n;
+	struct task *b, *c;
+	int	     in_a;
+	int	     a_ran;
+	int	     b_ran, c_ran;
+	int	     b_inline, c_inline;
+	int	     b_cancel_rc, c_cancel_rc;
+	struct fake *b_fake, *c_fake;
+	int	     order[3];
+	int	     n;
 };
 
 static void
 a_done(struct future *future, void *arg)
 {
-	struct cross	*x = arg;
+	struct cross *x = arg;
 
 	CHECK_INT(future_state(future), FUTURE_DONE);
 	x->in_a = 1;
@@ -220,7 +218,7 @@ a_done(struct future *future, void *arg)
 static void
 b_done(struct future *future, void *arg)
 {
-	struct cross	*x = arg;
+	struct cross *x = arg;
 
 	CHECK_INT(future_state(future), FUTURE_CANCELLED);
 	x->b_ran = 1;
@@ -231,7 +229,7 @@ b_done(struct future *future, void *arg)
 static void
 c_done(struct future *future, void *arg)
 {
-	struct cross	*x = arg;
+	struct cross *x = arg;
 
 	CHECK_INT(future_state(future), FUTURE_CANCELLED);
 	x->c_ran = 1;
@@ -242,10 +240,10 @@ c_done(struct future *future, void *arg)
 static void
 test_cancel_from_callback(void)
 {
-	struct loop	*loop = loop_new();
-	struct cross	 x = { 0 };
-	struct fake	*fa = fake_new(NULL);
-	struct task	*a = task_new(loop, &fake_ops, fa);
+	struct loop *loop = loop_new();
+	struct cross x = { 0 };
+	struct fake *fa = fake_new(NULL);
+	struct task *a = task_new(loop, &fake_ops, fa);
 
 	x.b_fake = fake_new(NULL);
 	x.c_fake = fake_new(NULL);
@@ -285,7 +283,7 @@ test_cancel_from_callback(void)
 static void
 mark_ran(struct future *future, void *arg)
 {
-	int	*rc = arg;
+	int *rc = arg;
 
 	(void)future;
 	*rc = 42;
@@ -294,13 +292,14 @@ mark_ran(struct future *future, void *arg)
 static void
 test_free_calls_ops_free(void)
 {
-	struct loop	*loop = loop_new();
-	int		 frees = 0;
-	struct task	*t1 = task_new(loop, &fake_ops, fake_new(&frees));
-	struct task	*t2 = task_new(loop, &fake_ops, fake_new(&frees));
-	static const struct task_ops no_free = { fake_start, fake_cancel, NULL };
-	struct fake	 on_stack = { 0 };
-	struct task	*t3 = task_new(loop, &no_free, &on_stack);
+	struct loop *loop = loop_new();
+	int	     frees = 0;
+	struct task *t1 = task_new(loop, &fake_ops, fake_new(&frees));
+	struct task *t2 = task_new(loop, &fake_ops, fake_new(&frees));
+	static const struct task_ops no_free = { fake_start, fake_cancel,
+		NULL };
+	struct fake		     on_stack = { 0 };
+	struct task		    *t3 = task_new(loop, &no_free, &on_stack);
 
 	task_start(t1);
 	task_done(t1);
@@ -319,15 +318,15 @@ test_free_calls_ops_free(void)
 
 /* Freed from inside its own done-callback, as the output path does. */
 struct self_free {
-	struct task	*task;
-	int		*frees;
-	int		 ran;
+	struct task *task;
+	int	    *frees;
+	int	     ran;
 };
 
 static void
 free_own_task(struct future *future, void *arg)
 {
-	struct self_free	*sf = arg;
+	struct self_free *sf = arg;
 
 	sf->ran = 1;
 	task_free(sf->task);
@@ -339,9 +338,9 @@ free_own_task(struct future *future, void *arg)
 static void
 test_free_in_own_callback(void)
 {
-	struct loop		*loop = loop_new();
-	int			 frees = 0, later = 0;
-	struct self_free	 sf = { NULL, &frees, 0 };
+	struct loop	*loop = loop_new();
+	int		 frees = 0, later = 0;
+	struct self_free sf = { NULL, &frees, 0 };
 
 	sf.task = task_new(loop, &fake_ops, fake_new(&frees));
 	future_add_done_callback(task_future(sf.task), free_own_task, &sf);

@@ -18,9 +18,9 @@ static void
 norm(const char *s, size_t n, enum url_result want, const char *want_out,
     const char *want_host)
 {
-	char		*out = (char *)1, *host = (char *)1;
-	const char	*why = NULL;
-	enum url_result	 r;
+	char	       *out = (char *)1, *host = (char *)1;
+	const char     *why = NULL;
+	enum url_result r;
 
 	r = url_normalise(s, n, &out, &host, &why);
 	CHECK_INT(r, want);
@@ -38,10 +38,9 @@ norm(const char *s, size_t n, enum url_result want, const char *want_out,
 	free(host);
 }
 
-#define OK(lit, out, host)	norm(lit, sizeof(lit) - 1, URL_OK, out, host)
-#define INVALID(lit)		norm(lit, sizeof(lit) - 1, URL_INVALID, 0, 0)
-#define SCHEME(lit)		norm(lit, sizeof(lit) - 1,		\
-				    URL_UNSUPPORTED_SCHEME, 0, 0)
+#define OK(lit, out, host) norm(lit, sizeof(lit) - 1, URL_OK, out, host)
+#define INVALID(lit)	   norm(lit, sizeof(lit) - 1, URL_INVALID, 0, 0)
+#define SCHEME(lit)	   norm(lit, sizeof(lit) - 1, URL_UNSUPPORTED_SCHEME, 0, 0)
 
 static void
 test_ok(void)
@@ -78,7 +77,7 @@ test_schemeless(void)
 	 */
 	OK("mailto:a@b", "http://mailto:a@b", "b");
 	OK("http:/x", "http://http:/x", "http");
-	INVALID("javascript:alert(1)");		/* "alert(1)" is no port */
+	INVALID("javascript:alert(1)"); /* "alert(1)" is no port */
 	/* A scheme starts with a letter, so this is a host and a port. */
 	OK("1abc://x", "http://1abc://x", "1abc");
 	INVALID("://x");
@@ -132,9 +131,9 @@ test_invalid(void)
 static void
 test_long(void)
 {
-	const size_t	 n = 100 * 1024;
-	char		*s, *out, *host;
-	const char	*why;
+	const size_t n = 100 * 1024;
+	char	    *s, *out, *host;
+	const char  *why;
 
 	if ((s = malloc(n + 1)) == NULL) {
 		CHECK(!"malloc");
@@ -161,7 +160,7 @@ test_long(void)
 static void
 test_optional_outputs(void)
 {
-	char	*out;
+	char *out;
 
 	/* host and why may be NULL. */
 	CHECK_INT(url_normalise("a.b", 3, &out, NULL, NULL), URL_OK);

@@ -100,14 +100,18 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 			ce->watches->prev = watch;
 		ce->watches = watch;
 		curl_multi_assign(ce->multi, fd, watch);
-	} else if (watch->armed) {
-		event_del(&watch->ev);
-		watch->armed = 0;
 	}
 	if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
 		events |= EV_READ;
 	if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT)
 		events |= EV_WRITE;
+	/* libcurl often repeats the interest it already has: no syscall. */
+	if (watch->armed && event_get_events(&watch->ev) == events)
+		return 0;
+	if (watch->armed) {
+		event_del(&watch->ev);
+		watch->armed = 0;
+	}
 	if (event_assign(&watch->ev, loop_base(ce->loop), fd, events,
 		on_socket_event, watch) == -1 ||
 	    event_add(&watch->ev, NULL) == -1)

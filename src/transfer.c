@@ -85,9 +85,11 @@ transfer_setup(
 	 * A 64 KiB receive buffer takes bulk bodies in a quarter of the
 	 * reads (and polls) of libcurl's 16 KiB: bench S3 runs 1.3x faster.
 	 * Memory per transfer in flight does not grow with it, as only the
-	 * pages a body touches become resident (bench M).
+	 * pages a body touches become resident (bench M). It is a hint:
+	 * libcurl 7.88 refuses it (CURLE_BAD_FUNCTION_ARGUMENT) on a reused
+	 * handle that still has its buffer, which then serves as it is.
 	 */
-	SET(CURLOPT_BUFFERSIZE, 65536L);
+	(void)curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 65536L);
 	/* Unset, libcurl reads http_proxy, HTTPS_PROXY, NO_PROXY ... */
 	if (o->proxy != NULL)
 		SET(CURLOPT_PROXY, o->proxy);

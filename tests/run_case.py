@@ -31,6 +31,7 @@ A case is a data file in tests/cases/, made of sections:
     --- raw           output is not records: --- stdout is a regular
                       expression it must match instead
     --- ulimit-n      soft and hard RLIMIT_NOFILE for afetch
+    --- ulimit-fsize  soft and hard RLIMIT_FSIZE (bytes) for afetch
     --- blackhole     a listener that never accepts, at {blackhole}: connects
                       to it time out
     --- stderr-pty    afetch's stderr is a pseudo-terminal (what it printed
@@ -468,12 +469,17 @@ def run_afetch(args, case, subst, fixture, front):
         stdin = value if isinstance(value, bytes) else value.encode("utf-8")
     limit = float(case.get("timeout", "60").strip())
     preexec = None
+    limits = []
     if "ulimit-n" in case:
+        limits.append(("RLIMIT_NOFILE", int(case["ulimit-n"].strip())))
+    if "ulimit-fsize" in case:
+        limits.append(("RLIMIT_FSIZE", int(case["ulimit-fsize"].strip())))
+    if limits:
         import resource
-        n = int(case["ulimit-n"].strip())
 
         def preexec():
-            resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+            for name, n in limits:
+                resource.setrlimit(getattr(resource, name), (n, n))
     if "pipe-from" in case:
         feeder = subprocess.Popen(["bash", "-c", subst(case["pipe-from"])],
                                   stdout=subprocess.PIPE,

@@ -345,6 +345,24 @@ arm_timer(struct sched *s)
 }
 
 /*
+ * The earliest next start after one at now that was allowed from `slot`.
+ * Counting from the allowed time, not from now, keeps the average rate
+ * exact although the timer always fires a little late (libevent rounds
+ * its wait up to the millisecond, and a turn may be busy). Catching up is
+ * bounded: two starts are never closer than half an interval, and a stall
+ * longer than that is not made up with a burst.
+ */
+static double
+next_slot(double slot, double now, double interval)
+{
+	double next = slot + interval;
+
+	if (now - slot >= interval)
+		return now + interval;
+	return next > now + interval / 2 ? next : now + interval / 2;
+}
+
+/*
  * Starts the first queued task of host h. Every list, count and heap is
  * updated before task_start(), so the work may call back in.
  */
@@ -359,9 +377,9 @@ start(struct sched *s, struct host *h, double now)
 	n->running = 1;
 	h->running++;
 	if (s->host_interval > 0)
-		h->next_start = now + s->host_interval;
+		h->next_start = next_slot(h->next_start, now, s->host_interval);
 	if (s->interval > 0)
-		s->next_start = now + s->interval;
+		s->next_start = next_slot(s->next_start, now, s->interval);
 	host_place(s, h, now);
 	/* A task that fails to start is finished already: no matter. */
 	task_start(n->task);

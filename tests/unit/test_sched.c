@@ -694,10 +694,14 @@ test_rate_spacing(void)
 	CHECK_INT(sched_queued(w.sched), 9);
 	CHECK_INT(loop_run(w.loop), 0);
 	CHECK_INT(w.n_started, 10);
+	/*
+	 * Late timer fires are made up from the schedule, so a gap may be
+	 * short, but never under half an interval; the span is exact.
+	 */
 	for (i = 1; i < 10; i++)
-		CHECK(w.start_time[i] - w.start_time[i - 1] >= 0.018);
+		CHECK(w.start_time[i] - w.start_time[i - 1] >= 0.0099);
 	span = w.start_time[9] - w.start_time[0];
-	CHECK(span >= 0.18);
+	CHECK(span >= 0.1799);
 	/* Generous: only a loop that lost its timer would be this slow. */
 	CHECK(span < 2.0);
 	CHECK_INT(w.start_order[9], 9);
@@ -735,9 +739,11 @@ test_host_rate_independent(void)
 	CHECK_INT(loop_run(w.loop), 0);
 	CHECK_INT(w.n_started, 8);
 	for (i = 1; i < 4; i++) {
-		CHECK(started_at(&w, i) - started_at(&w, i - 1) >= 0.045);
-		CHECK(started_at(&w, 4 + i) - started_at(&w, 3 + i) >= 0.045);
+		CHECK(started_at(&w, i) - started_at(&w, i - 1) >= 0.0249);
+		CHECK(started_at(&w, 4 + i) - started_at(&w, 3 + i) >= 0.0249);
 	}
+	CHECK(started_at(&w, 3) - started_at(&w, 0) >= 0.1499);
+	CHECK(started_at(&w, 7) - started_at(&w, 4) >= 0.1499);
 	/* B's k-th start is A's k-th start's neighbour, not a whole
 	 * interval later; the bound is half an interval. */
 	for (i = 0; i < 4; i++)

@@ -3,6 +3,7 @@
 
 #include "as_completed.h"
 #include "future.h"
+#include "fake_task.h"
 #include "harness.h"
 #include "loop.h"
 #include "task.h"
@@ -10,27 +11,6 @@
 HARNESS_MAIN;
 
 #define NTASKS 5
-
-struct fake {
-	int id;
-};
-
-static int
-fake_start(struct task *task, void *data)
-{
-	(void)task;
-	(void)data;
-	return 0;
-}
-
-static void
-fake_cancel(struct task *task, void *data, const char *reason)
-{
-	(void)data;
-	task_cancelled(task, reason);
-}
-
-static const struct task_ops fake_ops = { fake_start, fake_cancel, free };
 
 struct world {
 	struct loop	    *loop;

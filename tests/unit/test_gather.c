@@ -3,6 +3,7 @@
 
 #include "future.h"
 #include "gather.h"
+#include "fake_task.h"
 #include "harness.h"
 #include "loop.h"
 #include "task.h"
@@ -12,27 +13,6 @@ HARNESS_MAIN;
 #define MAXTASKS 16
 
 /* Fake work: an id, and whether it started. */
-struct fake {
-	int id;
-	int started;
-};
-
-static int
-fake_start(struct task *task, void *data)
-{
-	(void)task;
-	((struct fake *)data)->started = 1;
-	return 0;
-}
-
-static void
-fake_cancel(struct task *task, void *data, const char *reason)
-{
-	(void)data;
-	task_cancelled(task, reason);
-}
-
-static const struct task_ops fake_ops = { fake_start, fake_cancel, free };
 
 /* One test's world: the tasks by id, what was emitted, in order. */
 struct world {

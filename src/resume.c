@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "jsonstr.h"
+#include "jsonscan.h"
 #include "resume.h"
 
 #define CHUNK (64 * 1024)
@@ -163,259 +164,9 @@ lookup(const struct resume *r, const char *s, size_t len)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Reads the 4 hex digits after "\u" at s (len bytes left). */
-static long
-read_u16(const char *s, size_t len)
-{
-	long v = 0;
-	int  i, d;
-
-	if (len < 6 || s[0] != '\\' || s[1] != 'u')
-		return -1;
-	for (i = 2; i < 6; i++) {
-		if ((d = hexval((unsigned char)s[i])) == -1)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-static int
-put_utf8(struct buf *out, unsigned long cp)
-{
-	char   u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_append(out, u, n);
-}
-
-/*
- * Decodes the JSON string literal, quotes included, of len bytes at lit
- * into out, keeping NUL bytes. A lone surrogate becomes U+FFFD. Returns
- * 0, or -1 when the literal is malformed (an unknown escape, a raw control
- * byte) or out cannot hold it.
- */
-static int
-decode_string(const char *lit, size_t len, struct buf *out)
-{
-	const char   *s, *end, *run;
-	long	      hi, lo;
-	unsigned long cp;
-	int	      c;
-
-	if (len < 2 || lit[0] != '"' || lit[len - 1] != '"')
-		return -1;
-	s = lit + 1;
-	end = lit + len - 1;
-	while (s < end) {
-		/* Plain bytes are copied a run at a time. */
-		for (run = s; s < end && *s != '\\'; s++)
-			if ((unsigned char)*s < 0x20 || *s == '"')
-				return -1;
-		if (s > run && buf_append(out, run, (size_t)(s - run)) == -1)
-			return -1;
-		if (s == end)
-			break;
-		if (end - s < 2)
-			return -1;
-		switch (c = (unsigned char)s[1]) {
-		case '"':
-		case '\\':
-		case '/':
-			if (buf_putc(out, (char)c) == -1)
-				return -1;
-			s += 2;
-			continue;
-		case 'b':
-			c = '\b';
-			break;
-		case 'f':
-			c = '\f';
-			break;
-		case 'n':
-			c = '\n';
-			break;
-		case 'r':
-			c = '\r';
-			break;
-		case 't':
-			c = '\t';
-			break;
-		case 'u':
-			if ((hi = read_u16(s, (size_t)(end - s))) == -1)
-				return -1;
-			s += 6;
-			cp = (unsigned long)hi;
-			if (hi >= 0xd800 && hi <= 0xdbff &&
-			    (lo = read_u16(s, (size_t)(end - s))) >= 0xdc00 &&
-			    lo <= 0xdfff) {
-				cp = 0x10000 +
-				    (((unsigned long)hi - 0xd800) << 10) +
-				    ((unsigned long)lo - 0xdc00);
-				s += 6;
-			} else if (hi >= 0xd800 && hi <= 0xdfff)
-				cp = 0xfffd;
-			if (put_utf8(out, cp) == -1)
-				return -1;
-			continue;
-		default:
-			return -1;
-		}
-		if (buf_putc(out, (char)c) == -1)
-			return -1;
-		s += 2;
-	}
-	return 0;
-}
-
-static int
 is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static size_t
-skip_space(const char *s, size_t len, size_t i)
-{
-	while (i < len && is_space((unsigned char)s[i]))
-		i++;
-	return i;
-}
-
-/*
- * Returns the index just past the string literal starting at the quote at
- * s[i], or 0 when it does not end within len.
- */
-static size_t
-string_end(const char *s, size_t len, size_t i)
-{
-	for (i++; i < len; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i + 1;
-	}
-	return 0;
-}
-
-/*
- * Returns the index just past the JSON value starting at s[i], or 0 when
- * it does not end within len. Nested values are skipped by counting
- * brackets, without recursion; the line was already checked by cJSON.
- */
-static size_t
-value_end(const char *s, size_t len, size_t i)
-{
-	size_t depth = 0;
-
-	if (i >= len)
-		return 0;
-	if (s[i] == '"')
-		return string_end(s, len, i);
-	if (s[i] != '{' && s[i] != '[') {
-		while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']' &&
-		    !is_space((unsigned char)s[i]))
-			i++;
-		return i;
-	}
-	for (; i < len; i++) {
-		if (s[i] == '"') {
-			if ((i = string_end(s, len, i)) == 0)
-				return 0;
-			i--;
-		} else if (s[i] == '{' || s[i] == '[')
-			depth++;
-		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
-			return i + 1;
-	}
-	return 0;
-}
-
-/* Whether the string literal of len bytes at lit decodes to "url". */
-static int
-is_url_key(const char *lit, size_t len)
-{
-	struct buf key;
-	int	   yes;
-
-	/* Any literal longer than "url" in \u escapes is not the key. */
-	if (len > 5 * 6)
-		return 0;
-	buf_init(&key, 8);
-	yes = decode_string(lit, len, &key) == 0 && key.len == 3 &&
-	    memcmp(key.data, "url", 3) == 0;
-	buf_free(&key);
-	return yes;
-}
-
-/*
- * Finds the string value of the first "url" member of the JSON object in
- * the len bytes at s, as cJSON's lookup does. Returns 0 and sets *lit and
- * *litlen to the literal (with its quotes), or -1.
- */
-static int
-find_url(const char *s, size_t len, const char **lit, size_t *litlen)
-{
-	size_t i, kend, vend;
-	int    found;
-
-	i = skip_space(s, len, 0);
-	if (i >= len || s[i++] != '{')
-		return -1;
-	for (;;) {
-		i = skip_space(s, len, i);
-		if (i >= len || s[i] != '"')
-			return -1;
-		if ((kend = string_end(s, len, i)) == 0)
-			return -1;
-		found = is_url_key(s + i, kend - i);
-		i = skip_space(s, len, kend);
-		if (i >= len || s[i++] != ':')
-			return -1;
-		i = skip_space(s, len, i);
-		if ((vend = value_end(s, len, i)) == 0)
-			return -1;
-		if (found) {
-			if (s[i] != '"')
-				return -1;
-			*lit = s + i;
-			*litlen = vend - i;
-			return 0;
-		}
-		i = skip_space(s, len, vend);
-		if (i >= len || s[i++] != ',')
-			return -1;
-	}
 }
 
 /*
@@ -448,8 +199,8 @@ take_line(struct resume *r, const char *line, size_t len, struct buf *url)
 	    strcmp(state->valuestring, "done") != 0 || !cJSON_IsString(item))
 		goto out;
 	buf_clear(url);
-	if (find_url(line, len, &lit, &litlen) == -1 ||
-	    decode_string(lit, litlen, url) == -1)
+	if (jsonscan_find_string(line, len, "url", &lit, &litlen) == -1 ||
+	    jsonscan_decode_string(lit, litlen, url) == -1)
 		goto out;
 	rc = insert(r, url->len > 0 ? url->data : "", url->len);
 out:
@@ -588,7 +339,7 @@ resume_done(const struct resume *r, const char *url, size_t len)
 	buf_init(&lit, len * 6 + 2);
 	buf_init(&dec, len * 3 + 1);
 	if (jsonstr_append(&lit, url, len) == 0 &&
-	    decode_string(lit.data, lit.len, &dec) == 0)
+	    jsonscan_decode_string(lit.data, lit.len, &dec) == 0)
 		rc = lookup(r, dec.len > 0 ? dec.data : "", dec.len);
 	buf_free(&lit);
 	buf_free(&dec);

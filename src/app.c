@@ -160,18 +160,6 @@ emit(struct task *task, void *arg)
 	pump(app);
 }
 
-static void
-emit_completed(struct task *task, void *arg)
-{
-	emit(task, arg);
-}
-
-static void
-emit_gathered(struct task *task, void *arg)
-{
-	emit(task, arg);
-}
-
 /* Whether another URL may be read now: input is read only this far ahead. */
 static int
 may_admit(struct app *app)
@@ -180,13 +168,12 @@ may_admit(struct app *app)
 		return 0;
 	/*
 	 * Read on while fewer than -j queued tasks could start at once, so
-	 * URLs of a held or limited host do not stop the others'; the
-	 * window below still bounds memory.
+	 * URLs of a held or limited host do not stop the others'. The
+	 * window bounds memory in either order (for gather it is also its
+	 * size, so this is gather_has_room()).
 	 */
 	if (sched_ready(app->sched) >= app->jobs)
 		return 0;
-	if (app->gather != NULL)
-		return gather_has_room(app->gather);
 	return outstanding(app) < app->cfg->window;
 }
 
@@ -513,9 +500,9 @@ setup(struct app *app)
 	if (writer_watch_reader(app->writer) == -1)
 		return -1;
 	if (cfg->order == ORDER_INPUT)
-		app->gather = gather_new(cfg->window, emit_gathered, app);
+		app->gather = gather_new(cfg->window, emit, app);
 	else
-		app->completed = as_completed_new(emit_completed, app);
+		app->completed = as_completed_new(emit, app);
 	if (app->gather == NULL && app->completed == NULL)
 		return -1;
 	if (open_input(app) == -1)

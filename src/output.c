@@ -319,7 +319,7 @@ output_record(struct buf *out, const struct record *rec)
 	cJSON	  *obj;
 	char	  *text = NULL;
 	struct buf scratch;
-	size_t	   guess, room;
+	size_t	   longest = longest_string(rec), before = out->len, room;
 	int	   rc = -1;
 
 	/*
@@ -327,45 +327,33 @@ output_record(struct buf *out, const struct record *rec)
 	 * Any string may be the longest: a redirect's Location can make
 	 * final_url far longer than the URL read.
 	 */
-	buf_init(&scratch, longest_string(rec) * 6 + 65536);
+	buf_init(&scratch, longest * 6 + 65536);
 	if ((obj = cJSON_CreateObject()) == NULL)
 		goto out;
 	if (build(obj, rec, &scratch) == -1)
 		goto out;
 	/*
-	 * Printed straight into the output buffer when the guess of its size
-	 * leaves room (cJSON asks for 5 bytes to spare); otherwise through a
-	 * string of cJSON's own.
+	 * Printed straight into the output buffer when a guess of its size
+	 * leaves room; otherwise through a string of cJSON's own.
 	 */
-	guess = longest_string(rec) * 6 + 4096;
-	room = buf_reserve(out, guess);
-	if (room > 6 &&
-	    cJSON_PrintPreallocated(obj, out->data + out->len,
-		(int)(room < INT_MAX ? room : INT_MAX), 0)) {
-		size_t n = strlen(out->data + out->len);
-
-		if (n + 1 <= room) {
-			out->len += n;
-			rc = buf_putc(out, '\n');
-			if (rc == -1)
-				out->data[out->len -= n] = '\0';
-			goto out;
-		}
-		out->data[out->len] = '\0';
-	}
-	if ((text = cJSON_PrintUnformatted(obj)) == NULL)
-		goto out;
-	{
-		size_t before = out->len;
-
-		if (buf_puts(out, text) == -1)
-			goto out;
-		if (buf_putc(out, '\n') == -1) {
-			/* Take the half-added record back: lines stay whole. */
-			out->len = before;
+	room = buf_reserve(out, longest * 6 + 4096);
+	if (room > 0 &&
+	    cJSON_PrintPreallocated(obj, out->data + before,
+		(int)(room < INT_MAX ? room : INT_MAX), 0))
+		out->len += strlen(out->data + before);
+	else {
+		if (room > 0)
 			out->data[before] = '\0';
+		if ((text = cJSON_PrintUnformatted(obj)) == NULL ||
+		    buf_puts(out, text) == -1)
 			goto out;
-		}
+	}
+	if (buf_putc(out, '\n') == -1) {
+		/* Take the half-added record back: lines stay whole. */
+		out->len = before;
+		if (out->data != NULL)
+			out->data[before] = '\0';
+		goto out;
 	}
 	rc = 0;
 out:

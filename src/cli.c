@@ -171,22 +171,6 @@ version(void)
 	printf("cJSON %s\n", cJSON_Version());
 }
 
-/* Parses a positive rate (per second). */
-static int
-parse_rate(const char *s, double *out)
-{
-	char  *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0 ||
-	    v > 1e9)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /*
  * A header is "Name: value" (value may be empty) or "Name;" for an empty
  * one, as curl takes them; the name is a token and nothing may hold a
@@ -205,9 +189,12 @@ valid_header(const char *h)
 	return strpbrk(h, "\r\n") == NULL;
 }
 
-/* Parses a decimal number of seconds: finite, 0 or more. */
+/*
+ * Parses a decimal number (seconds, or a rate): finite, at most 1e9, and
+ * 0 or more, or with positive set, more than 0.
+ */
 static int
-parse_seconds(const char *s, double *out)
+parse_decimal(const char *s, int positive, double *out)
 {
 	char  *end;
 	double v;
@@ -215,7 +202,7 @@ parse_seconds(const char *s, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
-	    v > 1e9)
+	    (positive && v == 0) || v > 1e9)
 		return -1;
 	*out = v;
 	return 0;
@@ -290,16 +277,15 @@ apply(struct config *cfg, int id, const char *arg, const char *name)
 		cfg->window = (size_t)n;
 		break;
 	case OPT_TIMEOUT:
-		if (parse_seconds(arg, &cfg->timeout) == -1)
+		if (parse_decimal(arg, 0, &cfg->timeout) == -1)
 			goto bad;
 		break;
 	case OPT_CONNECT_TIMEOUT:
-		if (parse_seconds(arg, &cfg->connect_timeout) == -1)
+		if (parse_decimal(arg, 0, &cfg->connect_timeout) == -1)
 			goto bad;
 		break;
 	case OPT_DEADLINE:
-		if (parse_seconds(arg, &cfg->deadline) == -1 ||
-		    cfg->deadline == 0)
+		if (parse_decimal(arg, 1, &cfg->deadline) == -1)
 			goto bad;
 		break;
 	case OPT_FIRST:
@@ -335,11 +321,11 @@ apply(struct config *cfg, int id, const char *arg, const char *name)
 		cfg->per_host = (size_t)n;
 		break;
 	case OPT_RATE:
-		if (parse_rate(arg, &cfg->rate) == -1)
+		if (parse_decimal(arg, 1, &cfg->rate) == -1)
 			goto bad;
 		break;
 	case OPT_HOST_RATE:
-		if (parse_rate(arg, &cfg->host_rate) == -1)
+		if (parse_decimal(arg, 1, &cfg->host_rate) == -1)
 			goto bad;
 		break;
 	case OPT_RETRIES:
@@ -348,11 +334,11 @@ apply(struct config *cfg, int id, const char *arg, const char *name)
 		cfg->retries = (int)n;
 		break;
 	case OPT_RETRY_DELAY:
-		if (parse_seconds(arg, &cfg->retry_delay) == -1)
+		if (parse_decimal(arg, 0, &cfg->retry_delay) == -1)
 			goto bad;
 		break;
 	case OPT_RETRY_MAX_DELAY:
-		if (parse_seconds(arg, &cfg->retry_max_delay) == -1)
+		if (parse_decimal(arg, 0, &cfg->retry_max_delay) == -1)
 			goto bad;
 		break;
 	case OPT_METHOD:

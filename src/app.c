@@ -432,14 +432,15 @@ end_cut_line(struct app *app)
  * 4/3 in base64.
  */
 static size_t
-output_limit(const struct config *cfg)
+output_limit(const struct app *app)
 {
 	const size_t base = 64 * 1024 * 1024;
 	long long    cap;
 
-	if (!cfg->want_body)
+	if (!app->cfg->want_body)
 		return base;
-	cap = cfg->max_size >= 0 ? cfg->max_size : BODY_DEFAULT_CAP;
+	/* With --body there is always a cap: --max-size or the default. */
+	cap = fetch_body_cap(app->fetch);
 	if ((unsigned long long)cap > (SIZE_MAX - base) / 6)
 		return SIZE_MAX;
 	return (size_t)cap * 6 + base;
@@ -493,7 +494,7 @@ setup(struct app *app)
 		     .on_slot = on_slot,
 		     .arg = app })) == NULL ||
 	    (app->writer = writer_new(
-		 app->loop, STDOUT_FILENO, output_limit(cfg))) == NULL ||
+		 app->loop, STDOUT_FILENO, output_limit(app))) == NULL ||
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
 	writer_on_failure(app->writer, on_write_failure, app);

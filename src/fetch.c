@@ -542,6 +542,12 @@ fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
 	return fetch->task;
 }
 
+long long
+fetch_body_cap(const struct fetch_ctx *ctx)
+{
+	return ctx->body_cap;
+}
+
 int
 fetch_is_requestable(struct task *task)
 {

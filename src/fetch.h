@@ -97,6 +97,12 @@ void fetch_ctx_free(struct fetch_ctx *ctx);
 struct task *fetch_task_new(struct fetch_ctx *ctx, size_t index,
     const char *line, size_t len, int truncated, double read_at);
 
+/*
+ * Returns the most body bytes one transfer may take: --max-size, or with
+ * want_body and no max_size BODY_DEFAULT_CAP; < 0 when there is no limit.
+ */
+long long fetch_body_cap(const struct fetch_ctx *ctx);
+
 /* Returns 1 when the task's URL will be requested, 0 when it is refused. */
 int fetch_is_requestable(struct task *task);
 

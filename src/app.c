@@ -30,7 +30,6 @@
 #include "signals.h"
 #include "summary.h"
 #include "task.h"
-#include "url.h"
 #include "writer.h"
 
 /* Lines read in one go before the loop gets a turn. */
@@ -178,30 +177,36 @@ may_admit(struct app *app)
 }
 
 /*
- * Returns 1 when --shard puts the line on another machine. The key is the
- * host, so a host stays on one shard; a line with no host is keyed by its
- * own bytes, so it still lands on exactly one shard.
+ * Returns 1 when --shard puts the task on another machine. The key is the
+ * host (as the task parsed it), so a host stays on one shard; a line with
+ * no host is keyed by its own bytes, so it still lands on exactly one.
  */
 static int
-other_shard(const struct app *app, const char *line, size_t len, int truncated)
+other_shard(
+    const struct app *app, struct task *task, const char *line, size_t len)
 {
-	char	*url = NULL, *host = NULL;
-	unsigned shard;
+	const char *host;
+	unsigned    shard;
 
 	if (app->cfg->shard_n == 0)
 		return 0;
-	if (!truncated && url_normalise(line, len, &url, &host, NULL) == URL_OK)
+	if ((host = fetch_host(task)) != NULL)
 		shard = shard_of(host, strlen(host), app->cfg->shard_n);
 	else
 		shard = shard_of(line, len, app->cfg->shard_n);
-	free(url);
-	free(host);
 	return shard != app->cfg->shard_k;
+}
+
+static void
+skip(struct app *app)
+{
+	app->skipped++;
+	show_progress(app);
 }
 
 /*
  * Turns one line into a task and hands it to the scheduler, unless
- * --shard or --resume skip it; every line keeps its ordinal as index.
+ * --resume or --shard skip it; every line keeps its ordinal as index.
  */
 static int
 admit(struct app *app, const char *line, size_t len, int truncated)
@@ -210,16 +215,20 @@ admit(struct app *app, const char *line, size_t len, int truncated)
 	int	     requestable, rc;
 	size_t	     index = app->lines++;
 
-	if (other_shard(app, line, len, truncated) ||
-	    (app->resume != NULL && resume_done(app->resume, line, len) == 1)) {
-		app->skipped++;
-		show_progress(app);
+	if (app->resume != NULL && resume_done(app->resume, line, len) == 1) {
+		skip(app);
 		return 0;
 	}
 	task =
 	    fetch_task_new(app->fetch, index, line, len, truncated, loop_now());
 	if (task == NULL)
 		return -1;
+	/* Pending and watched by no one yet: freed as it is. */
+	if (other_shard(app, task, line, len)) {
+		task_free(task);
+		skip(app);
+		return 0;
+	}
 	requestable = fetch_is_requestable(task);
 	/* The scheduler's callback must be on the future before the
 	 * collector's, which frees the task. */

@@ -139,6 +139,20 @@ def sections(source):
     return out
 
 
+def read_flag(words, i):
+    """Reads the run of Fl macros at words[i] and the name after them, as
+    mandoc renders it: `Fl Fl jobs` is "--jobs", a bare `Fl` is "-".
+    Returns (text, index of the word after)."""
+    dashes = "-"
+    while i + 1 < len(words) and words[i + 1] == "Fl":
+        dashes += "-"
+        i += 1
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    if nxt is not None and not is_macro(nxt) and nxt not in DELIMITERS:
+        return dashes + plain(nxt), i + 2
+    return dashes, i + 1
+
+
 def render(words):
     """Renders macro words to text roughly as mandoc would (no spacing
     subtleties beyond those the option checks need)."""
@@ -146,17 +160,8 @@ def render(words):
     while i < len(words):
         w = words[i]
         if w == "Fl":
-            dashes = "-"
-            while i + 1 < len(words) and words[i + 1] == "Fl":
-                dashes += "-"
-                i += 1
-            nxt = words[i + 1] if i + 1 < len(words) else None
-            if nxt is not None and not is_macro(nxt) and nxt not in DELIMITERS:
-                out.append(dashes + plain(nxt))
-                i += 2
-            else:
-                out.append(dashes)
-                i += 1
+            flag, i = read_flag(words, i)
+            out.append(flag)
             continue
         if w == "Ns":
             if out and i + 1 < len(words):
@@ -207,17 +212,10 @@ def flags_and_arg(words):
     while i < len(words):
         w = words[i]
         if w == "Fl":
-            dashes = "-"
-            while i + 1 < len(words) and words[i + 1] == "Fl":
-                dashes += "-"
-                i += 1
-            nxt = words[i + 1] if i + 1 < len(words) else None
-            if nxt is not None and not is_macro(nxt) and nxt not in DELIMITERS:
-                flags.append(dashes + plain(nxt))
-                i += 2
+            flag, i = read_flag(words, i)
+            if flag.strip("-"):
+                flags.append(flag)
                 rest = []
-                continue
-            i += 1
             continue
         p = plain(w)
         if not w.startswith("\0") and re.fullmatch(r"--?[A-Za-z0-9][\w.-]*", p):

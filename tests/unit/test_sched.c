@@ -284,6 +284,16 @@ play(void *arg)
 	}
 }
 
+/* Plays the script ids (see play) on w's loop until nothing is left. */
+static int
+run_script(struct world *w, const int *ids, size_t n)
+{
+	struct script sc = { w, ids, n, 0 };
+
+	loop_call_soon(w->loop, play, &sc);
+	return loop_run(w->loop);
+}
+
 static void
 test_jobs_limit(void)
 {
@@ -342,16 +352,12 @@ test_fifo(void)
 	static const int ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, 6,
 		-1, 7 };
 	struct world	 w;
-	struct script	 sc;
 	int		 i;
 
 	world_init(&w, 1, MAXTASKS);
-	for (i = 0; i < MAXTASKS; i++)
-		sched_submit(w.sched, w.tasks[i]);
+	submit_range(&w, 0, MAXTASKS);
 	CHECK_INT(w.n_started, 1);
-	sc = (struct script){ &w, ids, sizeof(ids) / sizeof(ids[0]), 0 };
-	loop_call_soon(w.loop, play, &sc);
-	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(run_script(&w, ids, sizeof(ids) / sizeof(ids[0])), 0);
 	CHECK_INT(w.n_started, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
 		CHECK_INT(w.start_order[i], i);
@@ -366,16 +372,12 @@ test_limit_mixed(void)
 {
 	static const int ids[] = { 2, 0, -1, 4, -1, 1, 3, 5, -1, 6, -1, 7 };
 	struct world	 w;
-	struct script	 sc;
 	int		 i;
 
 	world_init(&w, 3, MAXTASKS);
-	for (i = 0; i < MAXTASKS; i++)
-		sched_submit(w.sched, w.tasks[i]);
+	submit_range(&w, 0, MAXTASKS);
 	CHECK_INT(w.n_started, 3);
-	sc = (struct script){ &w, ids, sizeof(ids) / sizeof(ids[0]), 0 };
-	loop_call_soon(w.loop, play, &sc);
-	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(run_script(&w, ids, sizeof(ids) / sizeof(ids[0])), 0);
 	CHECK_INT(w.n_started, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
 		CHECK_INT(w.start_order[i], i);
@@ -663,16 +665,13 @@ test_order_across_hosts(void)
 	static const int ids[] = { 0, -1, 1, -1, 2, -1, 3, -1, 4, -1, 5, -1, 6,
 		-1, 7 };
 	struct world	 w;
-	struct script	 sc;
 	int		 i;
 
 	world_init(&w, 1, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
 		w.fakes[i]->host = hosts[i];
 	submit_range(&w, 0, MAXTASKS);
-	sc = (struct script){ &w, ids, sizeof(ids) / sizeof(ids[0]), 0 };
-	loop_call_soon(w.loop, play, &sc);
-	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(run_script(&w, ids, sizeof(ids) / sizeof(ids[0])), 0);
 	CHECK_INT(w.n_started, MAXTASKS);
 	for (i = 0; i < MAXTASKS; i++)
 		CHECK_INT(w.start_order[i], i);

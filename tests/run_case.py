@@ -128,6 +128,19 @@ def dies_with_runner():
     return preexec
 
 
+def stop_process(proc):
+    """Stops a server we started, by PID: SIGTERM, then SIGKILL if it
+    lingers past 10 s."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class Fixture:
     """The fixture server on port 0, found through its portfile."""
 
@@ -152,12 +165,7 @@ class Fixture:
             return r.read().decode("utf-8")
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 class TlsFront:
@@ -336,13 +344,7 @@ class TlsFront:
         """Fast shutdown by PID, then SIGKILL if it lingers. Idempotent."""
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.proc = None
 
 

@@ -140,24 +140,40 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 	free(ctx);
 }
 
-/* Takes an easy handle from the pool, or makes one. */
+/*
+ * Takes an easy handle from the pool, or makes and configures one. Pooled
+ * handles keep their options, connections and caches: an attempt only
+ * sets what is its own. Returns NULL with the reason in errbuf.
+ */
 static CURL *
-easy_get(struct fetch_ctx *ctx)
+easy_get(struct fetch_ctx *ctx, char *errbuf)
 {
-	CURL *easy;
+	CURL	*easy;
+	CURLcode rc;
 
-	if (ctx->nidle > 0) {
-		easy = ctx->idle[--ctx->nidle];
-		curl_easy_reset(easy);
-		return easy;
+	if (ctx->nidle > 0)
+		return ctx->idle[--ctx->nidle];
+	if ((easy = curl_easy_init()) == NULL) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "out of memory");
+		return NULL;
 	}
-	return curl_easy_init();
+	if ((rc = curlev_adopt(ctx->curlev, easy)) != CURLE_OK) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		curl_easy_cleanup(easy);
+		return NULL;
+	}
+	if (transfer_configure(easy, &ctx->opts, ctx->headers, errbuf) == -1) {
+		curl_easy_cleanup(easy);
+		return NULL;
+	}
+	return easy;
 }
 
 /* Returns a handle to the pool, keeping its caches warm for the next URL. */
 static void
 easy_put(struct fetch_ctx *ctx, CURL *easy)
 {
+	transfer_release(easy);
 	if (ctx->nidle < ctx->opts.pool_size)
 		ctx->idle[ctx->nidle++] = easy;
 	else
@@ -400,20 +416,19 @@ start_attempt(struct fetch *fetch)
 		task_done(fetch->task);
 		return -1;
 	}
-	if ((easy = easy_get(ctx)) == NULL) {
+	if ((easy = easy_get(ctx, fetch->errbuf)) == NULL) {
 		drop_file(fetch);
 		record_set_error(
-		    &fetch->rec, RECORD_ERROR, ERROR_CONNECT, "out of memory");
+		    &fetch->rec, RECORD_ERROR, ERROR_CONNECT, fetch->errbuf);
 		task_done(fetch->task);
 		return -1;
 	}
 	fetch->easy = easy;
 	spec.url = fetch->url;
-	spec.headers = ctx->headers;
 	spec.response = &fetch->resp;
 	spec.private = fetch;
 	spec.errbuf = fetch->errbuf;
-	if (transfer_setup(easy, &ctx->opts, &spec) == -1 ||
+	if (transfer_prepare(easy, &ctx->opts, &spec) == -1 ||
 	    curlev_add(ctx->curlev, easy) == -1) {
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_INVALID_URL,
 		    fetch->errbuf[0] != '\0' ? fetch->errbuf

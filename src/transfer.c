@@ -10,9 +10,28 @@
 #include "response.h"
 #include "transfer.h"
 
+/*
+ * Returns 1 when the environment names a proxy or proxy exceptions that
+ * libcurl 7.88 would read for an http or https transfer (it ignores an
+ * upper-case HTTP_PROXY on purpose, so do we).
+ */
+static int
+proxy_env_set(void)
+{
+	static const char *const names[] = { "http_proxy", "https_proxy",
+		"HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
+		"NO_PROXY" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (getenv(names[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 int
-transfer_setup(
-    CURL *easy, const struct fetch_options *o, const struct transfer_spec *spec)
+transfer_configure(CURL *easy, const struct fetch_options *o,
+    struct curl_slist *headers, char *errbuf)
 {
 	CURLcode rc = CURLE_OK;
 
@@ -22,13 +41,8 @@ transfer_setup(
 		if (rc == CURLE_OK)                                            \
 			rc = curl_easy_setopt(easy, opt, val);                 \
 	} while (0)
-	SET(CURLOPT_URL, spec->url);
-	SET(CURLOPT_PRIVATE, spec->private);
-	SET(CURLOPT_ERRORBUFFER, spec->errbuf);
 	SET(CURLOPT_WRITEFUNCTION, response_on_body);
-	SET(CURLOPT_WRITEDATA, spec->response);
 	SET(CURLOPT_HEADERFUNCTION, response_on_header);
-	SET(CURLOPT_HEADERDATA, spec->response);
 	/* No signal handlers per transfer; SIGPIPE is ignored process-wide. */
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -40,14 +54,6 @@ transfer_setup(
 	SET(CURLOPT_USERAGENT, o->user_agent);
 	/* "" asks for every encoding this libcurl can decode. */
 	SET(CURLOPT_ACCEPT_ENCODING, "");
-	/*
-	 * Waiting to multiplex pays only over TLS, where HTTP/2 is offered.
-	 * Over plain HTTP/1.1 it would hold every new transfer to a host
-	 * until the first response's headers arrived.
-	 */
-	SET(CURLOPT_PIPEWAIT,
-	    strncasecmp(spec->url, "https:", 6) == 0 && !o->http1_only ? 1L
-								       : 0L);
 	SET(CURLOPT_HTTP_VERSION,
 	    o->http1_only ? (long)CURL_HTTP_VERSION_1_1
 			  : (long)CURL_HTTP_VERSION_2TLS);
@@ -57,8 +63,8 @@ transfer_setup(
 	 * Authorization and Cookie headers to another host or port after a
 	 * redirect (CURLOPT_UNRESTRICTED_AUTH stays off).
 	 */
-	if (spec->headers != NULL)
-		SET(CURLOPT_HTTPHEADER, spec->headers);
+	if (headers != NULL)
+		SET(CURLOPT_HTTPHEADER, headers);
 	if (o->data != NULL) {
 		/* Binary-safe: the size is given, never taken from strlen. */
 		SET(CURLOPT_POSTFIELDS, o->data);
@@ -85,21 +91,70 @@ transfer_setup(
 	 * A 64 KiB receive buffer takes bulk bodies in a quarter of the
 	 * reads (and polls) of libcurl's 16 KiB: bench S3 runs 1.3x faster.
 	 * Memory per transfer in flight does not grow with it, as only the
-	 * pages a body touches become resident (bench M). It is a hint:
-	 * libcurl 7.88 refuses it (CURLE_BAD_FUNCTION_ARGUMENT) on a reused
-	 * handle that still has its buffer, which then serves as it is.
+	 * pages a body touches become resident (bench M).
 	 */
-	(void)curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 65536L);
-	/* Unset, libcurl reads http_proxy, HTTPS_PROXY, NO_PROXY ... */
+	SET(CURLOPT_BUFFERSIZE, 65536L);
+	/*
+	 * Unset, libcurl looks up http_proxy, NO_PROXY ... for every
+	 * transfer. When none is set, saying "no proxy" up front is the
+	 * same answer without the look-ups.
+	 */
 	if (o->proxy != NULL)
 		SET(CURLOPT_PROXY, o->proxy);
+	else if (!proxy_env_set()) {
+		SET(CURLOPT_PROXY, "");
+		SET(CURLOPT_NOPROXY, "");
+	}
 #undef SET
 	if (rc != CURLE_OK) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+transfer_prepare(
+    CURL *easy, const struct fetch_options *o, const struct transfer_spec *spec)
+{
+	CURLcode rc;
+
+	/*
+	 * Waiting to multiplex pays only over TLS, where HTTP/2 is offered.
+	 * Over plain HTTP/1.1 it would hold every new transfer to a host
+	 * until the first response's headers arrived.
+	 */
+	if ((rc = curl_easy_setopt(easy, CURLOPT_URL, spec->url)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(easy, CURLOPT_PRIVATE, spec->private)) !=
+		CURLE_OK ||
+	    (rc = curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, spec->errbuf)) !=
+		CURLE_OK ||
+	    (rc = curl_easy_setopt(easy, CURLOPT_WRITEDATA, spec->response)) !=
+		CURLE_OK ||
+	    (rc = curl_easy_setopt(easy, CURLOPT_HEADERDATA, spec->response)) !=
+		CURLE_OK ||
+	    (rc = curl_easy_setopt(easy, CURLOPT_PIPEWAIT,
+		 strncasecmp(spec->url, "https:", 6) == 0 && !o->http1_only
+		     ? 1L
+		     : 0L)) != CURLE_OK) {
 		snprintf(spec->errbuf, CURL_ERROR_SIZE, "%s",
 		    curl_easy_strerror(rc));
 		return -1;
 	}
 	return 0;
+}
+
+void
+transfer_release(CURL *easy)
+{
+	/*
+	 * An idle handle must not point where libcurl might write or we might
+	 * read: the fetch that owned the error buffer may be freed before the
+	 * handle is used or cleaned up again. The callbacks' data is only
+	 * read during a transfer, and the next attempt sets it.
+	 */
+	(void)curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, (char *)NULL);
+	(void)curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)NULL);
 }
 
 static double

@@ -1,8 +1,8 @@
 /*
- * transfer: one attempt's libcurl side. transfer_setup() turns afetch's
- * request options into an easy handle's options; transfer_info() reads
- * what libcurl measured back into the record. Knows nothing of tasks,
- * retries or JSON.
+ * transfer: one attempt's libcurl side. transfer_configure() turns afetch's
+ * request options into an easy handle's options, transfer_prepare() adds
+ * one attempt's URL and buffers, and transfer_info() reads what libcurl
+ * measured back into the record. Knows nothing of tasks, retries or JSON.
  */
 #ifndef AFETCH_TRANSFER_H
 #define AFETCH_TRANSFER_H
@@ -16,20 +16,34 @@ struct response;
 
 /* What differs from one attempt to the next. */
 struct transfer_spec {
-	const char	  *url;
-	struct curl_slist *headers;  /* -H, or NULL */
-	struct response	  *response; /* the callbacks' data */
-	void *private;		     /* CURLOPT_PRIVATE */
-	char *errbuf;		     /* CURL_ERROR_SIZE bytes */
+	const char	*url;
+	struct response *response; /* the callbacks' data */
+	void *private;		   /* CURLOPT_PRIVATE */
+	char *errbuf;		   /* CURL_ERROR_SIZE bytes */
 };
 
 /*
- * Sets every option of one attempt on a fresh (or reset) easy handle. The
- * strings, header list and request body must outlive the transfer.
- * Returns 0, or -1 with libcurl's reason in spec->errbuf.
+ * Sets the options every transfer of the run shares on a new easy handle:
+ * done once per handle, which then keeps them from one attempt to the next
+ * (libcurl keeps a handle's options between transfers). headers is the -H
+ * list or NULL; it, and the strings and request body in o, must outlive
+ * the handle. Returns 0, or -1 with libcurl's reason in errbuf
+ * (CURL_ERROR_SIZE bytes); the handle is then not to be used.
  */
-int transfer_setup(CURL *easy, const struct fetch_options *o,
+int transfer_configure(CURL *easy, const struct fetch_options *o,
+    struct curl_slist *headers, char *errbuf);
+
+/*
+ * Sets what is particular to one attempt on a configured handle: its URL,
+ * the callbacks' data, the error buffer. The URL is copied; the response
+ * and errbuf must outlive the transfer. Returns 0, or -1 with libcurl's
+ * reason in spec->errbuf.
+ */
+int transfer_prepare(CURL *easy, const struct fetch_options *o,
     const struct transfer_spec *spec);
+
+/* Detaches a finished attempt's memory from the handle before it idles. */
+void transfer_release(CURL *easy);
 
 /*
  * Copies what libcurl measured of the attempt into rec: status, redirects,

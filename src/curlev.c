@@ -1,4 +1,7 @@
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -11,6 +14,17 @@
  * with event_assign() when libcurl changes the interest set, rather than
  * freed and allocated again, because that happens several times per
  * transfer.
+ *
+ * A keep-alive connection's socket leaves libcurl's interest when its
+ * transfer ends and comes back when the next transfer takes the
+ * connection: with a pause between transfers (a slow server, a rate),
+ * epoll would be told to drop the socket and to add it again every time,
+ * two system calls per request. So a socket we opened (and so will see
+ * closed) is parked instead: its watch stays armed, unknown to libcurl,
+ * until libcurl wants the socket again (nothing to do), the socket stirs
+ * while idle (the server closed it: the watch goes; libcurl finds the
+ * connection dead when it looks), or libcurl closes it (the watch goes
+ * first, while the descriptor is still the same socket).
  */
 struct watch {
 	struct watch  *prev, *next; /* all live watches, for cleanup */
@@ -18,6 +32,13 @@ struct watch {
 	curl_socket_t  fd;
 	struct event   ev;
 	int	       armed;
+	int	       parked; /* libcurl let go of the socket; still armed */
+};
+
+/* What the bridge knows of one descriptor number. */
+struct fdslot {
+	struct watch *watch; /* its watch, in use or parked; NULL: none */
+	int	      ours;  /* opened by open_socket(): its close is seen */
 };
 
 struct curlev {
@@ -28,11 +49,46 @@ struct curlev {
 	void	      *arg;
 	CURLMcode      last_error;
 	struct watch  *watches;
+	struct fdslot *fds; /* indexed by descriptor */
+	size_t	       nfds;
 };
+
+/* Returns fd's slot, growing the table; NULL when out of memory. */
+static struct fdslot *
+fdslot_get(struct curlev *ce, curl_socket_t fd)
+{
+	struct fdslot *fds;
+	size_t	       n;
+
+	if (fd < 0)
+		return NULL;
+	if ((size_t)fd >= ce->nfds) {
+		n = ce->nfds > 0 ? ce->nfds : 64;
+		while (n <= (size_t)fd)
+			n *= 2;
+		if ((fds = realloc(ce->fds, n * sizeof(*fds))) == NULL)
+			return NULL;
+		memset(fds + ce->nfds, 0, (n - ce->nfds) * sizeof(*fds));
+		ce->fds = fds;
+		ce->nfds = n;
+	}
+	return &ce->fds[fd];
+}
+
+/* fd's slot if the table reaches it, else NULL; never grows. */
+static struct fdslot *
+fdslot_find(struct curlev *ce, curl_socket_t fd)
+{
+	return fd >= 0 && (size_t)fd < ce->nfds ? &ce->fds[fd] : NULL;
+}
 
 static void
 watch_free(struct curlev *ce, struct watch *watch)
 {
+	struct fdslot *slot = fdslot_find(ce, watch->fd);
+
+	if (slot != NULL && slot->watch == watch)
+		slot->watch = NULL;
 	if (watch->armed)
 		event_del(&watch->ev);
 	if (watch->prev != NULL)
@@ -53,6 +109,11 @@ on_socket_event(evutil_socket_t fd, short what, void *arg)
 	struct curlev *ce = watch->ce;
 	int	       mask = 0, running;
 
+	if (watch->parked) {
+		/* An idle connection stirred: libcurl will see to it. */
+		watch_free(ce, watch);
+		return;
+	}
 	if (what & EV_READ)
 		mask |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
@@ -80,15 +141,25 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 {
 	struct curlev *ce = userp;
 	struct watch  *watch = socketp;
+	struct fdslot *slot = fdslot_find(ce, fd);
 	short	       events = EV_PERSIST;
 
 	(void)easy;
 	if (action == CURL_POLL_REMOVE) {
 		if (watch != NULL) {
 			curl_multi_assign(ce->multi, fd, NULL);
-			watch_free(ce, watch);
+			if (slot != NULL && slot->ours && watch->armed)
+				watch->parked = 1;
+			else
+				watch_free(ce, watch);
 		}
 		return 0;
+	}
+	if (watch == NULL && slot != NULL && slot->watch != NULL &&
+	    slot->watch->parked) {
+		watch = slot->watch;
+		watch->parked = 0;
+		curl_multi_assign(ce->multi, fd, watch);
 	}
 	if (watch == NULL) {
 		if ((watch = calloc(1, sizeof(*watch))) == NULL)
@@ -100,6 +171,8 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 			ce->watches->prev = watch;
 		ce->watches = watch;
 		curl_multi_assign(ce->multi, fd, watch);
+		if (slot != NULL)
+			slot->watch = watch;
 	}
 	if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
 		events |= EV_READ;
@@ -118,6 +191,51 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 		return -1;
 	watch->armed = 1;
 	return 0;
+}
+
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: opens the socket as libcurl would, noting it
+ * as one whose close open_socket's partner will see.
+ */
+static curl_socket_t
+open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct curlev *ce = clientp;
+	struct fdslot *slot;
+	curl_socket_t  fd;
+
+	(void)purpose;
+	fd = socket(addr->family, addr->socktype, addr->protocol);
+	if (fd == CURL_SOCKET_BAD)
+		return fd;
+	/* Without a slot the socket is simply never parked. */
+	if ((slot = fdslot_get(ce, fd)) != NULL) {
+		slot->ours = 1;
+		slot->watch = NULL;
+	}
+	return fd;
+}
+
+/*
+ * CURLOPT_CLOSESOCKETFUNCTION: the socket's watch goes before the
+ * descriptor does, so that a new socket given the same number is never
+ * taken for the old one.
+ */
+static int
+close_socket(void *clientp, curl_socket_t fd)
+{
+	struct curlev *ce = clientp;
+	struct fdslot *slot = fdslot_find(ce, fd);
+
+	if (slot != NULL) {
+		if (slot->watch != NULL) {
+			if (!slot->watch->parked)
+				curl_multi_assign(ce->multi, fd, NULL);
+			watch_free(ce, slot->watch);
+		}
+		slot->ours = 0;
+	}
+	return close(fd);
 }
 
 /*
@@ -201,6 +319,7 @@ curlev_free(struct curlev *ce)
 		watch_free(ce, ce->watches);
 	if (ce->timer != NULL)
 		event_free(ce->timer);
+	free(ce->fds);
 	free(ce);
 }
 
@@ -208,6 +327,21 @@ CURLM *
 curlev_multi(struct curlev *ce)
 {
 	return ce->multi;
+}
+
+CURLcode
+curlev_adopt(struct curlev *ce, CURL *easy)
+{
+	CURLcode rc;
+
+	if ((rc = curl_easy_setopt(
+		 easy, CURLOPT_OPENSOCKETFUNCTION, open_socket)) != CURLE_OK ||
+	    (rc = curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, ce)) !=
+		CURLE_OK ||
+	    (rc = curl_easy_setopt(
+		 easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket)) != CURLE_OK)
+		return rc;
+	return curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, ce);
 }
 
 int

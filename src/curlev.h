@@ -36,6 +36,15 @@ void curlev_free(struct curlev *ce);
 CURLM *curlev_multi(struct curlev *ce);
 
 /*
+ * Lets the bridge open and close the sockets of a new easy handle's
+ * connections (it then keeps an idle keep-alive socket watched between
+ * transfers instead of dropping and adding it each time). Once per handle,
+ * before its first transfer; the handle must not outlive the bridge.
+ * Returns CURLE_OK or libcurl's refusal.
+ */
+CURLcode curlev_adopt(struct curlev *ce, CURL *easy);
+
+/*
  * Starts a transfer on a configured easy handle. Returns 0, or -1 with the
  * transfer not started (libcurl's message then in curlev_error()).
  */

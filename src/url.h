@@ -25,7 +25,10 @@ enum url_result {
  * no IPv6 zone id). On any other result *out and *host are NULL and *why,
  * when why is not NULL, points to a static English sentence saying what is
  * wrong. Running out of memory is reported as URL_INVALID with *why
- * "out of memory".
+ * "out of memory". Validity and the host are what libcurl's URL parser
+ * (curl_url_set with no flags, then CURLUPART_HOST) makes of the URL; a
+ * fast path for the common "scheme://host[:port]/..." shape answers
+ * without calling it, with the same answers.
  */
 enum url_result url_normalise(
     const char *line, size_t len, char **out, char **host, const char **why);

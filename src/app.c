@@ -41,6 +41,7 @@ struct app {
 	struct fetch_ctx    *fetch;
 	struct sched	    *sched;
 	struct writer	    *writer;
+	struct output	    *output;
 	struct signals	    *signals;
 	struct gather	    *gather;	/* --order input */
 	struct as_completed *completed; /* --order completed */
@@ -134,7 +135,7 @@ emit(struct task *task, void *arg)
 	const struct record *rec = fetch_record(task);
 
 	if (!app->pipe_closed &&
-	    output_record(writer_buf(app->writer), rec) == -1) {
+	    output_record(app->output, writer_buf(app->writer), rec) == -1) {
 		msgs_warnx("record %zu: out of memory", rec->index);
 		app->failed = 1;
 	}
@@ -504,6 +505,7 @@ setup(struct app *app)
 		     .arg = app })) == NULL ||
 	    (app->writer = writer_new(
 		 app->loop, STDOUT_FILENO, output_limit(app))) == NULL ||
+	    (app->output = output_new()) == NULL ||
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
 	writer_on_failure(app->writer, on_write_failure, app);
@@ -560,6 +562,7 @@ teardown(struct app *app)
 	gather_free(app->gather);
 	as_completed_free(app->completed);
 	signals_free(app->signals);
+	output_free(app->output);
 	writer_free(app->writer);
 	sched_free(app->sched);
 	/* libcurl's multi handle goes before the event base it uses. */

@@ -8,6 +8,8 @@
  * length at most 6 times the input (a control byte becomes \u00XX).
  */
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "jsonstr.h"
@@ -55,13 +57,25 @@ seqlen(const unsigned char *s, size_t len)
 	return n;
 }
 
+/*
+ * Bodies are checked whole before they are written, and are mostly ASCII,
+ * so 8 bytes without a high bit are taken at once.
+ */
 int
 jsonstr_valid_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	uint64_t	     w;
 	size_t		     i = 0, n;
 
 	while (i < len) {
+		if (len - i >= sizeof(w)) {
+			memcpy(&w, p + i, sizeof(w));
+			if ((w & 0x8080808080808080u) == 0) {
+				i += sizeof(w);
+				continue;
+			}
+		}
 		if ((n = seqlen(p + i, len - i)) == 0)
 			return 0;
 		i += n;
@@ -108,32 +122,108 @@ escape(unsigned char c, char esc[6])
 }
 
 /*
- * Copies runs of bytes that need no change with one buf_append each, so
- * the common all-ASCII string costs three appends.
+ * Whether one of the 8 bytes in w is not plain printable ASCII: below 0x20,
+ * 0x7f or above, '"' or '\'. These are the "has zero byte" and "has byte
+ * less than" word tests (Bit Twiddling Hacks): a borrow may flag a byte
+ * wrongly once an earlier one is flagged, so the answer is exact for the
+ * word as a whole, which is all the caller asks.
+ */
+static int
+has_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+	const uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	const uint64_t d = w ^ (ones * 0x7f);
+
+	return ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b) | ((d - ones) & ~d) | w) &
+		   high) != 0;
+}
+
+/* Whether byte c is copied as it is, with no escape and no UTF-8 check. */
+static int
+is_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/*
+ * Returns how many of the len bytes at s are plain from the start. Most
+ * strings (URLs, header values, content types) are plain throughout, so
+ * they are looked at 8 bytes at a time, the last 8 overlapping the word
+ * before when len is not a multiple of 8.
+ */
+static size_t
+plain_run(const unsigned char *s, size_t len)
+{
+	uint64_t w;
+	size_t	 i = 0;
+
+	while (len - i >= sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		if (has_special(w))
+			break;
+		i += sizeof(w);
+	}
+	if (len - i < sizeof(w) && len >= sizeof(w)) {
+		memcpy(&w, s + len - sizeof(w), sizeof(w));
+		if (!has_special(w))
+			return len;
+	}
+	while (i < len && is_plain(s[i]))
+		i++;
+	return i;
+}
+
+/*
+ * The output is never shorter than len + 2 (each byte yields one or more),
+ * so that much is reserved at once: a string that is plain throughout,
+ * the common case, is then written in place with one copy. Otherwise runs
+ * of bytes that need no change (plain bytes and valid multi-byte
+ * sequences) are still copied with one buf_append each.
  */
 int
 jsonstr_append(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t		     oldlen = out->len, run = 0, i = 0, n, e;
-	char		     esc[6];
+	size_t		     oldlen = out->len, run, i, n, e;
+	char		     esc[6], *d;
 
-	if (buf_putc(out, '"') == -1)
-		return -1;
+	if (len > SIZE_MAX - 2 || buf_reserve(out, len + 2) < len + 2)
+		goto fail;
+	i = plain_run(p, len);
+	d = out->data + out->len;
+	*d++ = '"';
+	if (i > 0)
+		memcpy(d, s, i);
+	d += i;
+	if (i == len) {
+		*d++ = '"';
+		*d = '\0';
+		out->len += len + 2;
+		return 0;
+	}
+	*d = '\0';
+	out->len += i + 1;
+	run = i;
 	while (i < len) {
-		n = seqlen(p + i, len - i);
-		e = n == 1 ? escape(p[i], esc) : 0;
-		if (n > 0 && e == 0) {
+		i += plain_run(p + i, len - i);
+		if (i == len)
+			break;
+		if (p[i] >= 0x80 && (n = seqlen(p + i, len - i)) > 0) {
 			i += n;
 			continue;
 		}
 		if (i > run && buf_append(out, s + run, i - run) == -1)
 			goto fail;
-		if (n == 0) {
+		if (p[i] >= 0x80) {
 			if (buf_append(out, replacement, 3) == -1)
 				goto fail;
-		} else if (buf_append(out, esc, e) == -1)
-			goto fail;
+		} else {
+			e = escape(p[i], esc);
+			if (buf_append(out, esc, e) == -1)
+				goto fail;
+		}
 		run = ++i;
 	}
 	if ((i > run && buf_append(out, s + run, i - run) == -1) ||
@@ -142,7 +232,10 @@ jsonstr_append(struct buf *out, const char *s, size_t len)
 	return 0;
 
 fail:
-	/* Leave out as it was; its storage may have grown, which is harmless. */
+	/*
+	 * Leave out as it was; its storage may have grown, which is harmless,
+	 * but new storage holds no NUL yet.
+	 */
 	out->len = oldlen;
 	if (out->data != NULL)
 		out->data[oldlen] = '\0';

@@ -11,6 +11,66 @@
 #include "output.h"
 
 /*
+ * The most raw values one record has: 11 top-level members, 6 times, the
+ * error's code and message, and headers, body and path.
+ */
+#define MAX_TEXTS 22
+
+/*
+ * Room for what cJSON prints besides the raw values: keys with their
+ * quotes, ':' and ',', braces and nulls take under 400 bytes in the
+ * longest record. Only a guess for printing in place: a line that does not
+ * fit is printed through a string of cJSON's own.
+ */
+#define KEYS_ROOM 1024
+
+/*
+ * The texts' storage kept between records: enough for ordinary ones, with
+ * headers and small bodies, without holding on to what a big body needed.
+ */
+#define OUTPUT_KEEP (256 * 1024)
+
+/*
+ * The raw values of one record are not given to cJSON to copy: they are
+ * written one after the other, each ending in a NUL, into texts, and each
+ * node refers to its text (cJSON_Raw | cJSON_IsReference, which cJSON
+ * prints like any raw value and cJSON_Delete does not free). texts may
+ * still move while the record is built, so a node's valuestring is set
+ * only once the last text is in, from the offset kept here; the texts are
+ * then left alone until the record is printed and its nodes deleted.
+ */
+struct output {
+	struct buf texts;
+	struct {
+		cJSON *node;
+		size_t off;
+	} refs[MAX_TEXTS];
+	size_t nrefs;
+};
+
+struct output *
+output_new(void)
+{
+	struct output *o;
+
+	if ((o = malloc(sizeof(*o))) == NULL)
+		return NULL;
+	/* The limit is set for each record, from the room its line has. */
+	buf_init(&o->texts, 0);
+	o->nrefs = 0;
+	return o;
+}
+
+void
+output_free(struct output *o)
+{
+	if (o == NULL)
+		return;
+	buf_free(&o->texts);
+	free(o);
+}
+
+/*
  * Members are added under their key by reference (cJSON's "CS" calls): all
  * keys are string literals, so cJSON need not copy and free each one.
  */
@@ -33,37 +93,50 @@ add_null(cJSON *obj, const char *key)
 }
 
 static cJSON *
-add_raw(cJSON *obj, const char *key, const char *text)
-{
-	return attach(obj, key, cJSON_CreateRaw(text));
-}
-
-static cJSON *
 add_object(cJSON *obj, const char *key)
 {
 	return attach(obj, key, cJSON_CreateObject());
 }
 
 /*
- * Adds a string member, escaped by jsonstr; NULL adds null. The escaped
- * text goes through a scratch buffer because cJSON copies raw values.
+ * Adds the text at off in o->texts, which ends in a NUL, under key as a
+ * raw value that refers to it (see struct output).
  */
 static int
-add_string(
-    cJSON *obj, const char *key, const char *s, size_t len, struct buf *scratch)
+add_text(struct output *o, cJSON *obj, const char *key, size_t off)
 {
+	cJSON *item;
+
+	if (o->nrefs == MAX_TEXTS || (item = cJSON_CreateNull()) == NULL)
+		return -1;
+	item->type = cJSON_Raw | cJSON_IsReference;
+	if (attach(obj, key, item) == NULL)
+		return -1;
+	o->refs[o->nrefs].node = item;
+	o->refs[o->nrefs].off = off;
+	o->nrefs++;
+	return 0;
+}
+
+/* Adds a string member, escaped by jsonstr; NULL adds null. */
+static int
+add_string(
+    struct output *o, cJSON *obj, const char *key, const char *s, size_t len)
+{
+	size_t off = o->texts.len;
+
 	if (s == NULL)
 		return add_null(obj, key) != NULL ? 0 : -1;
-	buf_clear(scratch);
-	if (jsonstr_append(scratch, s, len) == -1 || buf_cstr(scratch) == NULL)
+	if (jsonstr_append(&o->texts, s, len) == -1 ||
+	    buf_putc(&o->texts, '\0') == -1)
 		return -1;
-	return add_raw(obj, key, buf_cstr(scratch)) != NULL ? 0 : -1;
+	return add_text(o, obj, key, off);
 }
 
 static int
-add_cstring(cJSON *obj, const char *key, const char *s, struct buf *scratch)
+add_cstring(struct output *o, cJSON *obj, const char *key, const char *s)
 {
-	return add_string(obj, key, s, s != NULL ? strlen(s) : 0, scratch);
+	return add_string(o, obj, key, s, s != NULL ? strlen(s) : 0);
 }
 
 /*
@@ -84,29 +157,39 @@ format_unsigned(char *end, unsigned long long v)
 	return end;
 }
 
+/* Adds the number written from p to its NUL at end as a raw value. */
 static int
-add_integer(cJSON *obj, const char *key, long long v)
+add_number(struct output *o, cJSON *obj, const char *key, const char *p,
+    const char *end)
 {
-	char text[24], *p;
+	size_t off = o->texts.len;
 
-	text[sizeof(text) - 1] = '\0';
+	if (buf_append(&o->texts, p, (size_t)(end - p) + 1) == -1)
+		return -1;
+	return add_text(o, obj, key, off);
+}
+
+static int
+add_integer(struct output *o, cJSON *obj, const char *key, long long v)
+{
+	char text[24], *end = text + sizeof(text) - 1, *p;
+
+	*end = '\0';
 	if (v < 0) {
-		p = format_unsigned(
-		    text + sizeof(text) - 1, 0ULL - (unsigned long long)v);
+		p = format_unsigned(end, 0ULL - (unsigned long long)v);
 		*--p = '-';
 	} else
-		p = format_unsigned(
-		    text + sizeof(text) - 1, (unsigned long long)v);
-	return add_raw(obj, key, p) != NULL ? 0 : -1;
+		p = format_unsigned(end, (unsigned long long)v);
+	return add_number(o, obj, key, p, end);
 }
 
 /* An integer, or null when v is 0 (a status never received). */
 static int
-add_integer_or_null(cJSON *obj, const char *key, long long v)
+add_integer_or_null(struct output *o, cJSON *obj, const char *key, long long v)
 {
 	if (v == 0)
 		return add_null(obj, key) != NULL ? 0 : -1;
-	return add_integer(obj, key, v);
+	return add_integer(o, obj, key, v);
 }
 
 /*
@@ -114,20 +197,19 @@ add_integer_or_null(cJSON *obj, const char *key, long long v)
  * zeros: 0.000123, 1.5, 2. Negative means not measured: null.
  */
 static int
-add_seconds(cJSON *obj, const char *key, double t)
+add_seconds(struct output *o, cJSON *obj, const char *key, double t)
 {
-	char		   text[48], *p, *end;
+	char		   text[48], *p, *end = text + sizeof(text) - 1;
 	unsigned long long us, frac;
 	int		   i;
 
 	if (!(t >= 0))
 		return add_null(obj, key) != NULL ? 0 : -1;
+	*end = '\0';
 	if (t > 1e12)
 		t = 1e12;
 	us = (unsigned long long)(t * 1e6 + 0.5);
 	frac = us % 1000000;
-	end = text + sizeof(text) - 1;
-	*end = '\0';
 	if (frac != 0) {
 		for (i = 0; i < 6 && frac % 10 == 0; i++)
 			frac /= 10;
@@ -136,14 +218,14 @@ add_seconds(cJSON *obj, const char *key, double t)
 		while (end - p < 6 - i)
 			*--p = '0';
 		*--p = '.';
-		end = p;
-	}
-	p = format_unsigned(end, us / 1000000);
-	return add_raw(obj, key, p) != NULL ? 0 : -1;
+	} else
+		p = end;
+	p = format_unsigned(p, us / 1000000);
+	return add_number(o, obj, key, p, end);
 }
 
 static int
-add_times(cJSON *obj, const struct record *rec)
+add_times(struct output *o, cJSON *obj, const struct record *rec)
 {
 	cJSON *times;
 	int    i;
@@ -151,13 +233,14 @@ add_times(cJSON *obj, const struct record *rec)
 	if ((times = add_object(obj, "time")) == NULL)
 		return -1;
 	for (i = 0; i < TIME_COUNT; i++)
-		if (add_seconds(times, record_time_name(i), rec->time[i]) == -1)
+		if (add_seconds(o, times, record_time_name(i), rec->time[i]) ==
+		    -1)
 			return -1;
 	return 0;
 }
 
 static int
-add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
+add_error(struct output *o, cJSON *obj, const struct record *rec)
 {
 	cJSON	   *err;
 	const char *message;
@@ -168,9 +251,8 @@ add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
 		return -1;
 	message =
 	    rec->error_message != NULL ? rec->error_message : "out of memory";
-	if (add_cstring(err, "code", record_error_name(rec->error), scratch) ==
-		-1 ||
-	    add_cstring(err, "message", message, scratch) == -1)
+	if (add_cstring(o, err, "code", record_error_name(rec->error)) == -1 ||
+	    add_cstring(o, err, "message", message) == -1)
 		return -1;
 	return 0;
 }
@@ -180,29 +262,29 @@ add_error(cJSON *obj, const struct record *rec, struct buf *scratch)
  * pass through jsonstr like every other string from outside.
  */
 static int
-add_headers(cJSON *obj, const struct record *rec, struct buf *scratch)
+add_headers(struct output *o, cJSON *obj, const struct record *rec)
 {
 	const struct hdrs *h = rec->headers;
+	struct buf	  *texts = &o->texts;
 	const char	  *name, *value;
-	size_t		   i, len;
+	size_t		   i, len, off = texts->len;
 
 	if (h == NULL)
 		return add_null(obj, "headers") != NULL ? 0 : -1;
-	buf_clear(scratch);
-	if (buf_putc(scratch, '{') == -1)
+	if (buf_putc(texts, '{') == -1)
 		return -1;
 	for (i = 0; i < hdrs_count(h); i++) {
 		name = hdrs_name(h, i);
 		value = hdrs_value(h, i, &len);
-		if ((i > 0 && buf_putc(scratch, ',') == -1) ||
-		    jsonstr_append(scratch, name, strlen(name)) == -1 ||
-		    buf_putc(scratch, ':') == -1 ||
-		    jsonstr_append(scratch, value, len) == -1)
+		if ((i > 0 && buf_putc(texts, ',') == -1) ||
+		    jsonstr_append(texts, name, strlen(name)) == -1 ||
+		    buf_putc(texts, ':') == -1 ||
+		    jsonstr_append(texts, value, len) == -1)
 			return -1;
 	}
-	if (buf_putc(scratch, '}') == -1 || buf_cstr(scratch) == NULL)
+	if (buf_append(texts, "}", 2) == -1)
 		return -1;
-	return add_raw(obj, "headers", buf_cstr(scratch)) != NULL ? 0 : -1;
+	return add_text(o, obj, "headers", off);
 }
 
 /* Appends the standard base64 (RFC 4648, padded) of len bytes, quoted. */
@@ -236,107 +318,81 @@ append_base64(struct buf *out, const unsigned char *s, size_t len)
 
 /* "body" when the body is valid UTF-8, else "body_base64". */
 static int
-add_body(cJSON *obj, const struct record *rec, struct buf *scratch)
+add_body(struct output *o, cJSON *obj, const struct record *rec)
 {
+	size_t off = o->texts.len;
+
 	if (rec->body == NULL)
 		return add_null(obj, "body") != NULL ? 0 : -1;
 	if (jsonstr_valid_utf8(rec->body, rec->body_len))
-		return add_string(
-		    obj, "body", rec->body, rec->body_len, scratch);
-	buf_clear(scratch);
-	if (append_base64(scratch, (const unsigned char *)rec->body,
+		return add_string(o, obj, "body", rec->body, rec->body_len);
+	if (append_base64(&o->texts, (const unsigned char *)rec->body,
 		rec->body_len) == -1 ||
-	    buf_cstr(scratch) == NULL)
+	    buf_putc(&o->texts, '\0') == -1)
 		return -1;
-	return add_raw(obj, "body_base64", buf_cstr(scratch)) != NULL ? 0 : -1;
+	return add_text(o, obj, "body_base64", off);
 }
 
 /* The optional fields, after "error", in the order the contract lists. */
 static int
-add_extras(cJSON *obj, const struct record *rec, struct buf *scratch)
+add_extras(struct output *o, cJSON *obj, const struct record *rec)
 {
-	if ((rec->extras & RECORD_HEADERS) &&
-	    add_headers(obj, rec, scratch) == -1)
+	if ((rec->extras & RECORD_HEADERS) && add_headers(o, obj, rec) == -1)
 		return -1;
-	if ((rec->extras & RECORD_BODY) && add_body(obj, rec, scratch) == -1)
+	if ((rec->extras & RECORD_BODY) && add_body(o, obj, rec) == -1)
 		return -1;
 	if ((rec->extras & RECORD_PATH) &&
-	    add_cstring(obj, "path", rec->path, scratch) == -1)
+	    add_cstring(o, obj, "path", rec->path) == -1)
 		return -1;
 	return 0;
 }
 
 static int
-build(cJSON *obj, const struct record *rec, struct buf *scratch)
+build(struct output *o, cJSON *obj, const struct record *rec)
 {
-	if (add_integer(obj, "index", (long long)rec->index) == -1 ||
-	    add_string(obj, "url", rec->url, rec->url_len, scratch) == -1 ||
-	    add_cstring(obj, "state", record_state_name(rec->state), scratch) ==
-		-1 ||
-	    add_integer_or_null(obj, "status", rec->status) == -1 ||
-	    add_cstring(obj, "final_url", rec->final_url, scratch) == -1 ||
-	    add_integer(obj, "redirects", rec->redirects) == -1 ||
-	    add_cstring(obj, "http_version", rec->http_version, scratch) ==
-		-1 ||
-	    add_integer(obj, "size", rec->size) == -1 ||
-	    add_cstring(obj, "content_type", rec->content_type, scratch) ==
-		-1 ||
-	    add_cstring(obj, "ip", rec->ip, scratch) == -1 ||
-	    add_integer(obj, "attempts", rec->attempts) == -1 ||
-	    add_times(obj, rec) == -1 || add_error(obj, rec, scratch) == -1 ||
-	    add_extras(obj, rec, scratch) == -1)
+	if (add_integer(o, obj, "index", (long long)rec->index) == -1 ||
+	    add_string(o, obj, "url", rec->url, rec->url_len) == -1 ||
+	    add_cstring(o, obj, "state", record_state_name(rec->state)) == -1 ||
+	    add_integer_or_null(o, obj, "status", rec->status) == -1 ||
+	    add_cstring(o, obj, "final_url", rec->final_url) == -1 ||
+	    add_integer(o, obj, "redirects", rec->redirects) == -1 ||
+	    add_cstring(o, obj, "http_version", rec->http_version) == -1 ||
+	    add_integer(o, obj, "size", rec->size) == -1 ||
+	    add_cstring(o, obj, "content_type", rec->content_type) == -1 ||
+	    add_cstring(o, obj, "ip", rec->ip) == -1 ||
+	    add_integer(o, obj, "attempts", rec->attempts) == -1 ||
+	    add_times(o, obj, rec) == -1 || add_error(o, obj, rec) == -1 ||
+	    add_extras(o, obj, rec) == -1)
 		return -1;
 	return 0;
 }
 
-/*
- * Returns the length of the record's longest string; the headers count as
- * one string, since they are written as one raw value.
- */
-static size_t
-longest_string(const struct record *rec)
-{
-	const char *strs[] = { rec->final_url, rec->content_type, rec->ip,
-		rec->error_message, rec->path };
-	size_t	    i, n, max = rec->url_len;
-
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		if (strs[i] != NULL && (n = strlen(strs[i])) > max)
-			max = n;
-	if (rec->body != NULL && rec->body_len > max)
-		max = rec->body_len;
-	/* Per field: two quotes, ':' and ',' besides the escaped text. */
-	if (rec->headers != NULL &&
-	    (n = hdrs_size(rec->headers) + hdrs_count(rec->headers) * 4 + 2) >
-		max)
-		max = n;
-	return max;
-}
-
 int
-output_record(struct buf *out, const struct record *rec)
+output_record(struct output *o, struct buf *out, const struct record *rec)
 {
-	cJSON	  *obj;
-	char	  *text = NULL;
-	struct buf scratch;
-	size_t	   longest = longest_string(rec), before = out->len, room;
-	int	   rc = -1;
+	cJSON *obj;
+	char  *text = NULL;
+	size_t before = out->len, room, i;
+	int    rc = -1;
 
 	/*
-	 * An escaped string is at most 6 bytes per input byte, plus quotes.
-	 * Any string may be the longest: a redirect's Location can make
-	 * final_url far longer than the URL read.
+	 * Every text is part of the line, so the texts never need more than
+	 * the room out has left.
 	 */
-	buf_init(&scratch, longest * 6 + 65536);
+	buf_clear(&o->texts);
+	o->texts.limit = out->limit - out->len;
+	o->nrefs = 0;
 	if ((obj = cJSON_CreateObject()) == NULL)
 		goto out;
-	if (build(obj, rec, &scratch) == -1)
+	if (build(o, obj, rec) == -1)
 		goto out;
+	for (i = 0; i < o->nrefs; i++)
+		o->refs[i].node->valuestring = o->texts.data + o->refs[i].off;
 	/*
 	 * Printed straight into the output buffer when a guess of its size
 	 * leaves room; otherwise through a string of cJSON's own.
 	 */
-	room = buf_reserve(out, longest * 6 + 4096);
+	room = buf_reserve(out, o->texts.len + KEYS_ROOM);
 	if (room > 0 &&
 	    cJSON_PrintPreallocated(obj, out->data + before,
 		(int)(room < INT_MAX ? room : INT_MAX), 0))
@@ -358,7 +414,9 @@ output_record(struct buf *out, const struct record *rec)
 	rc = 0;
 out:
 	cJSON_free(text);
+	/* The nodes go first: they point into the texts. */
 	cJSON_Delete(obj);
-	buf_free(&scratch);
+	if (o->texts.cap > OUTPUT_KEEP)
+		buf_free(&o->texts);
 	return rc;
 }

@@ -11,10 +11,25 @@
 #include "buf.h"
 #include "record.h"
 
+struct output;
+
+/*
+ * Returns a record writer, or NULL when out of memory. It keeps its scratch
+ * space from one record to the next, so that an ordinary record costs no
+ * allocation besides cJSON's nodes. The caller owns it and frees it with
+ * output_free(); one writer serves one record at a time.
+ */
+struct output *output_new(void);
+
+/* Frees o and its scratch space. NULL is allowed. */
+void output_free(struct output *o);
+
 /*
  * Appends the record's JSON text and a '\n' to out. Returns 0, or -1 when
- * out of memory or past out's limit (out is then unchanged).
+ * out of memory or past out's limit (out is then unchanged). o's scratch
+ * space grows no larger than the room out had left, and at most 256 KiB of
+ * it is kept afterwards. rec stays the caller's and is not changed.
  */
-int output_record(struct buf *out, const struct record *rec);
+int output_record(struct output *o, struct buf *out, const struct record *rec);
 
 #endif

@@ -238,6 +238,217 @@ test_random(void)
 	buf_free(&b);
 }
 
+/*
+ * The contract, one byte at a time and as plainly as it can be written:
+ * the reference the fast paths of jsonstr are held to. Writes the literal
+ * for the n bytes at s to out (room for n * 6 + 3) and returns how many
+ * bytes it replaced with U+FFFD (0: the input is valid UTF-8).
+ */
+static size_t
+reference(const unsigned char *s, size_t n, char *out)
+{
+	size_t i = 0, o = 0, k, need, bad = 0;
+	int    ok;
+
+	out[o++] = '"';
+	while (i < n) {
+		unsigned char c = s[i], lo = 0x80, hi = 0xbf;
+
+		if (c < 0x80) {
+			if (c == '"' || c == '\\') {
+				out[o++] = '\\';
+				out[o++] = (char)c;
+			} else if (c == '\b' || c == '\f' || c == '\n' ||
+			    c == '\r' || c == '\t') {
+				out[o++] = '\\';
+				out[o++] = c == '\b' ? 'b'
+				    : c == '\f'	     ? 'f'
+				    : c == '\n'	     ? 'n'
+				    : c == '\r'	     ? 'r'
+						     : 't';
+			} else if (c < 0x20 || c == 0x7f) {
+				o += (size_t)sprintf(out + o, "\\u%04x", c);
+			} else
+				out[o++] = (char)c;
+			i++;
+			continue;
+		}
+		need = c >= 0xc2 && c <= 0xdf ? 2
+		    : c >= 0xe0 && c <= 0xef  ? 3
+		    : c >= 0xf0 && c <= 0xf4  ? 4
+					      : 0;
+		if (c == 0xe0)
+			lo = 0xa0;
+		if (c == 0xed)
+			hi = 0x9f;
+		if (c == 0xf0)
+			lo = 0x90;
+		if (c == 0xf4)
+			hi = 0x8f;
+		ok = need > 0 && n - i >= need && s[i + 1] >= lo &&
+		    s[i + 1] <= hi;
+		for (k = 2; ok && k < need; k++)
+			ok = s[i + k] >= 0x80 && s[i + k] <= 0xbf;
+		if (ok) {
+			memcpy(out + o, s + i, need);
+			o += need;
+			i += need;
+		} else {
+			memcpy(out + o, FFFD, 3);
+			o += 3;
+			i++;
+			bad++;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return bad;
+}
+
+/*
+ * Checks jsonstr_append and jsonstr_valid_utf8 against the reference for
+ * the n bytes at s.
+ */
+static int
+same_as_reference(const unsigned char *s, size_t n)
+{
+	static char want[256 * 6 + 3];
+	const char *got;
+	int	    valid;
+
+	if (n > 256)
+		return 0;
+	valid = reference(s, n, want) == 0;
+	got = enc((const char *)s, n);
+	if (strcmp(got, want) == 0 &&
+	    jsonstr_valid_utf8((const char *)s, n) == valid)
+		return 1;
+	fprintf(stderr, "  got  %s\n  want %s (valid %d)\n", got, want, valid);
+	return 0;
+}
+
+/*
+ * Plain bytes are looked at a word at a time: every run length 0..20 and
+ * then some, with each kind of byte that ends a run right before and
+ * right after it, at every offset into a word. jsonstr_valid_utf8 takes
+ * ASCII a word at a time too, and is held to the same inputs.
+ */
+static void
+test_run_boundaries(void)
+{
+	static const struct {
+		const char *in, *out;
+	} special[] = {
+		{ "\"", "\\\"" },
+		{ "\\", "\\\\" },
+		{ "\n", "\\n" },
+		{ "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" },
+		{ "\x7f", "\\u007f" },
+		{ "\xc3\xa9", "\xc3\xa9" },
+		{ "\xe2\x82\xac", "\xe2\x82\xac" },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+		{ "\x80", FFFD },
+		{ "\xff", FFFD },
+		{ "\xe2\x82", FFFD FFFD },
+		{ "\xed\xa0\x80", FFFD FFFD FFFD },
+	};
+	/* Plain bytes, the edges of the plain range among them. */
+	static const char plain[] = " !#[]~/az09AZ~ ";
+	static const char across[] = "abcdefg\xc3\xa9"
+				     "abcdefgh";
+	char		  in[128], want[256], run1[48], run2[48];
+	const char	 *got;
+	size_t		  a, b, k, n, len;
+	int		  ok = 1;
+
+	for (a = 0; a < 40; a++) {
+		for (k = 0; k < a; k++)
+			run1[k] = plain[k % (sizeof(plain) - 1)];
+		run1[a] = '\0';
+		/* The plain run alone, and with its neighbours. */
+		snprintf(want, sizeof(want), "\"%s\"", run1);
+		if (strcmp(enc(run1, a), want) != 0)
+			ok = 0;
+		for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+			for (b = 0; b < 21; b += a < 21 ? 1 : 7) {
+				memset(run2, 'x', b);
+				run2[b] = '\0';
+				len = strlen(special[k].in);
+				n = (size_t)snprintf(in, sizeof(in), "%s%s%s",
+				    run1, special[k].in, run2);
+				snprintf(want, sizeof(want), "\"%s%s%s\"", run1,
+				    special[k].out, run2);
+				got = enc(in, n);
+				if (strcmp(got, want) != 0) {
+					ok = 0;
+					fprintf(stderr, "  %zu+%zu+%zu: %s\n",
+					    a, len, b, got);
+				}
+				if (!same_as_reference((unsigned char *)in, n))
+					ok = 0;
+				/* The special byte twice, a run between. */
+				n = (size_t)snprintf(in, sizeof(in), "%s%s%s%s",
+				    special[k].in, run1, special[k].in, run2);
+				snprintf(want, sizeof(want), "\"%s%s%s%s\"",
+				    special[k].out, run1, special[k].out, run2);
+				if (strcmp(enc(in, n), want) != 0 ||
+				    !same_as_reference((unsigned char *)in, n))
+					ok = 0;
+			}
+		}
+	}
+	CHECK(ok);
+	/* A NUL ends no run early, and is escaped wherever it falls. */
+	CHECK_STR(
+	    ENC("abcdefg\0abcdefgh\0"), "\"abcdefg\\u0000abcdefgh\\u0000\"");
+	CHECK_STR(ENC("abcdefgh\xc3"), "\"abcdefgh" FFFD "\"");
+	CHECK_INT(jsonstr_valid_utf8("abcdefgh\xc3", 9), 0);
+	/* A sequence across a word's edge, whole and cut off. */
+	CHECK_INT(jsonstr_valid_utf8(across, sizeof(across) - 1), 1);
+	CHECK_INT(jsonstr_valid_utf8(across, 8), 0);
+	CHECK_STR(ENC("\xc3"
+		      "abcdefgh"),
+	    "\"" FFFD "abcdefgh\"");
+}
+
+/*
+ * Random inputs made of long plain runs and the bytes between them, held
+ * to the reference byte for byte.
+ */
+static void
+test_against_reference(void)
+{
+	static const unsigned char pick[] = { 0x00, 0x09, 0x1f, 0x20, 0x22,
+		0x5c, 0x7e, 0x7f, 0x80, 0xbf, 0xc2, 0xc3, 0xa9, 0xdf, 0xe0,
+		0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0, 0x9f, 0x98, 0xf4, 0x8f,
+		0xff };
+	uint32_t		   seed = 0x9e3779b9;
+	unsigned char		   in[200];
+	size_t			   i, n, run;
+	int			   round, ok = 1;
+
+	for (round = 0; round < 20000 && ok; round++) {
+		n = xorshift(&seed) % sizeof(in);
+		for (i = 0; i < n;) {
+			uint32_t r = xorshift(&seed);
+
+			if (r & 1) {
+				/* A plain run of 0..31 bytes. */
+				for (run = (r >> 1) % 32; run > 0 && i < n;
+				     run--)
+					in[i++] = (unsigned char)(0x20 +
+					    xorshift(&seed) % 0x5f);
+			} else if (r & 2)
+				in[i++] = pick[(r >> 2) % sizeof(pick)];
+			else
+				in[i++] = (unsigned char)(r >> 8);
+		}
+		ok = same_as_reference(in, n);
+	}
+	CHECK(ok);
+}
+
 static void
 test_limit(void)
 {
@@ -282,6 +493,8 @@ main(void)
 	RUN(test_invalid);
 	RUN(test_truncated);
 	RUN(test_random);
+	RUN(test_run_boundaries);
+	RUN(test_against_reference);
 	RUN(test_limit);
 	return harness_result();
 }

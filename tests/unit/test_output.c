@@ -40,6 +40,21 @@ dup_n(const char *s, size_t n)
 	return p;
 }
 
+/* Writes rec to out with a writer of its own, as a first record. */
+static int
+write_record(struct buf *out, const struct record *rec)
+{
+	struct output *o = output_new();
+	int	       rc;
+
+	CHECK(o != NULL);
+	if (o == NULL)
+		return -1;
+	rc = output_record(o, out, rec);
+	output_free(o);
+	return rc;
+}
+
 /*
  * Writes rec, checks the line's shape (one '\n', at the end, valid UTF-8,
  * valid JSON with exactly the contract's keys) and returns it parsed, or
@@ -54,7 +69,7 @@ write_and_parse(const struct record *rec, char *raw, size_t rawsize)
 	size_t	    i;
 
 	buf_init(&out, 1 << 22);
-	CHECK_INT(output_record(&out, rec), 0);
+	CHECK_INT(write_record(&out, rec), 0);
 	line = buf_cstr(&out);
 	if (line == NULL || out.len == 0) {
 		CHECK(0);
@@ -452,18 +467,23 @@ test_escapes(void)
 static void
 test_appends(void)
 {
-	struct record rec;
-	struct buf    out;
-	const char   *s, *nl;
+	struct record  rec;
+	struct buf     out;
+	struct output *o;
+	const char    *s, *nl;
 
+	if ((o = output_new()) == NULL) {
+		CHECK(0);
+		return;
+	}
 	record_init(&rec);
 	rec.url = strdup("http://x/");
 	rec.url_len = strlen(rec.url);
 	buf_init(&out, 1 << 16);
 	rec.index = 0;
-	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(output_record(o, &out, &rec), 0);
 	rec.index = 1;
-	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(output_record(o, &out, &rec), 0);
 	s = buf_cstr(&out);
 	CHECK(s != NULL && strncmp(s, "{\"index\":0,", 11) == 0);
 	nl = s != NULL ? strchr(s, '\n') : NULL;
@@ -471,34 +491,41 @@ test_appends(void)
 	CHECK(nl != NULL && strchr(nl + 1, '\n') == s + out.len - 1);
 	buf_free(&out);
 	record_clear(&rec);
+	output_free(o);
 }
 
 /* Past the buffer's limit: -1, and what was there is left whole. */
 static void
 test_limit(void)
 {
-	struct record rec;
-	struct buf    out;
-	size_t	      n;
+	struct record  rec;
+	struct buf     out;
+	struct output *o;
+	size_t	       n;
 
+	/* One writer throughout: each record gets its own out's limit. */
+	if ((o = output_new()) == NULL) {
+		CHECK(0);
+		return;
+	}
 	record_init(&rec);
 	rec.url = strdup("http://x/");
 	rec.url_len = strlen(rec.url);
 
 	buf_init(&out, 1 << 16);
-	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(output_record(o, &out, &rec), 0);
 	n = out.len; /* the line and its '\n' */
 	buf_free(&out);
 
 	buf_init(&out, 10);
-	CHECK_INT(output_record(&out, &rec), -1);
+	CHECK_INT(output_record(o, &out, &rec), -1);
 	CHECK_INT(out.len, 0);
 	buf_free(&out);
 
 	/* Room for the text but not its '\n': taken back, not half-written. */
 	buf_init(&out, 2 + n - 1);
 	CHECK_INT(buf_puts(&out, "x\n"), 0);
-	CHECK_INT(output_record(&out, &rec), -1);
+	CHECK_INT(output_record(o, &out, &rec), -1);
 	CHECK_INT(out.len, 2);
 	CHECK_STR(buf_cstr(&out), "x\n");
 	buf_free(&out);
@@ -506,10 +533,11 @@ test_limit(void)
 	/* Exactly enough room. */
 	buf_init(&out, 2 + n);
 	CHECK_INT(buf_puts(&out, "x\n"), 0);
-	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(output_record(o, &out, &rec), 0);
 	CHECK_INT(out.len, 2 + n);
 	buf_free(&out);
 	record_clear(&rec);
+	output_free(o);
 }
 
 /*
@@ -564,7 +592,7 @@ write_extras(const struct record *rec, const char *const *extra, size_t nextra,
 	size_t	    i, n;
 
 	buf_init(&out, 1 << 22);
-	CHECK_INT(output_record(&out, rec), 0);
+	CHECK_INT(write_record(&out, rec), 0);
 	line = buf_cstr(&out);
 	if (line == NULL || out.len == 0) {
 		CHECK(0);
@@ -734,10 +762,15 @@ test_body_base64(void)
 static void
 test_big_body(void)
 {
-	struct record rec;
-	struct buf    out;
-	size_t	      n = 3 * 1024 * 1024;
+	struct record  rec;
+	struct buf     out;
+	struct output *o;
+	size_t	       n = 3 * 1024 * 1024;
 
+	if ((o = output_new()) == NULL) {
+		CHECK(0);
+		return;
+	}
 	init_done(&rec);
 	rec.extras = RECORD_BODY;
 	rec.body_len = n;
@@ -749,14 +782,148 @@ test_big_body(void)
 	/* Control bytes: the escaping is at its longest, 6 bytes each. */
 	memset(rec.body, 0x01, n);
 	buf_init(&out, 64 << 20);
-	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(output_record(o, &out, &rec), 0);
 	CHECK(out.len > 6 * n);
 	buf_clear(&out);
 	rec.body[0] = (char)0xff;
-	CHECK_INT(output_record(&out, &rec), 0);
+	CHECK_INT(output_record(o, &out, &rec), 0);
 	CHECK(out.len > n * 4 / 3 && out.len < 6 * n);
 	buf_free(&out);
 	record_clear(&rec);
+	output_free(o);
+}
+
+/*
+ * A record with every field that has a value (the most raw values one
+ * record has), for the tests below. The caller clears it.
+ */
+static int
+init_full(struct record *rec)
+{
+	static const char   url[] = "http://h/a b\"\\\x01\xff\0z";
+	static const char   status[] = "HTTP/2 302\r\n";
+	static const char   location[] = "Location: /\xc3\xa9\r\n";
+	static const char   bad[] = "X-Bad: \xff\x7f\r\n";
+	static const double times[TIME_COUNT] = { 0, 0.000001, 0.5, 1.25,
+		12.345678, 1e13 };
+	int		    i;
+
+	record_init(rec);
+	rec->index = 12;
+	rec->url_len = sizeof(url) - 1;
+	rec->url = dup_n(url, rec->url_len);
+	rec->status = 302;
+	rec->final_url = strdup("http://h/\xc3\xa9");
+	rec->redirects = 3;
+	rec->http_version = "2";
+	rec->size = 1234567890123LL;
+	rec->content_type = strdup("text/html; charset=\"x\"");
+	rec->ip = strdup("::1");
+	rec->attempts = 4;
+	for (i = 0; i < TIME_COUNT; i++)
+		rec->time[i] = times[i];
+	rec->extras = RECORD_HEADERS | RECORD_BODY | RECORD_PATH;
+	rec->headers = hdrs_new(4096);
+	rec->body = strdup("ok\n\t");
+	rec->body_len = 4;
+	rec->path = strdup("out/000012-h_");
+	if (rec->url == NULL || rec->final_url == NULL ||
+	    rec->content_type == NULL || rec->ip == NULL ||
+	    rec->headers == NULL || rec->body == NULL || rec->path == NULL ||
+	    record_set_error(rec, RECORD_ERROR, ERROR_TIMEOUT,
+		"timed out after 5000 ms\n") == -1)
+		return -1;
+	hdrs_feed(rec->headers, status, sizeof(status) - 1);
+	hdrs_feed(rec->headers, location, sizeof(location) - 1);
+	hdrs_feed(rec->headers, bad, sizeof(bad) - 1);
+	return 0;
+}
+
+/* The whole line, byte for byte, for a record that fills every field. */
+static void
+test_exact_line(void)
+{
+	static const char want[] =
+	    "{\"index\":12,"
+	    "\"url\":\"http://h/a b\\\"\\\\\\u0001\xef\xbf\xbd\\u0000z\","
+	    "\"state\":\"error\",\"status\":302,"
+	    "\"final_url\":\"http://h/\xc3\xa9\",\"redirects\":3,"
+	    "\"http_version\":\"2\",\"size\":1234567890123,"
+	    "\"content_type\":\"text/html; charset=\\\"x\\\"\","
+	    "\"ip\":\"::1\",\"attempts\":4,\"time\":{\"queue\":0,"
+	    "\"dns\":0.000001,\"connect\":0.5,\"tls\":1.25,"
+	    "\"ttfb\":12.345678,\"total\":1000000000000},"
+	    "\"error\":{\"code\":\"timeout\","
+	    "\"message\":\"timed out after 5000 ms\\n\"},"
+	    "\"headers\":{\"location\":\"/\xc3\xa9\","
+	    "\"x-bad\":\"\xef\xbf\xbd\\u007f\"},\"body\":\"ok\\n\\t\","
+	    "\"path\":\"out/000012-h_\"}\n";
+	struct record rec;
+	struct buf    out;
+
+	buf_init(&out, 1 << 16);
+	if (init_full(&rec) == 0) {
+		CHECK_INT(write_record(&out, &rec), 0);
+		CHECK_STR(buf_cstr(&out), want);
+	} else
+		CHECK(0);
+	buf_free(&out);
+	record_clear(&rec);
+}
+
+/*
+ * One writer for many records keeps its scratch space: a record after a
+ * far bigger one (past what is kept) and after a failed one comes out
+ * exactly as from a new writer.
+ */
+static void
+test_writer_reuse(void)
+{
+	enum { LONG = 300 * 1024 };
+	struct record  full, big;
+	struct output *o;
+	struct buf     out, fresh;
+	char	      *first = NULL;
+	int	       round;
+
+	if ((o = output_new()) == NULL) {
+		CHECK(0);
+		return;
+	}
+	buf_init(&out, 8 << 20);
+	buf_init(&fresh, 1 << 16);
+	init_done(&big);
+	big.final_url = malloc(LONG + 1);
+	if (init_full(&full) == -1 || big.final_url == NULL ||
+	    write_record(&fresh, &full) == -1) {
+		CHECK(0);
+		goto out;
+	}
+	memset(big.final_url, 'a', LONG);
+	big.final_url[LONG] = '\0';
+	for (round = 0; round < 3; round++) {
+		buf_clear(&out);
+		CHECK_INT(output_record(o, &out, &full), 0);
+		CHECK_STR(buf_cstr(&out), buf_cstr(&fresh));
+		CHECK_INT(output_record(o, &out, &big), 0);
+		CHECK(out.len > fresh.len + LONG);
+		/* Too big for what is left: refused, and nothing is lost. */
+		out.limit = out.len + fresh.len - 1;
+		CHECK_INT(output_record(o, &out, &full), -1);
+		out.limit = 8 << 20;
+		first = strchr(buf_cstr(&out), '\n');
+		CHECK(first != NULL && first[1] == '{');
+		CHECK(strchr(first + 1, '\n') == out.data + out.len - 1);
+	}
+	buf_clear(&out);
+	CHECK_INT(output_record(o, &out, &full), 0);
+	CHECK_STR(buf_cstr(&out), buf_cstr(&fresh));
+out:
+	buf_free(&out);
+	buf_free(&fresh);
+	record_clear(&full);
+	record_clear(&big);
+	output_free(o);
 }
 
 int
@@ -780,5 +947,7 @@ main(void)
 	RUN(test_extras_values);
 	RUN(test_body_base64);
 	RUN(test_big_body);
+	RUN(test_exact_line);
+	RUN(test_writer_reuse);
 	return harness_result();
 }

@@ -61,7 +61,8 @@ static void
 add_record(
     struct buf *out, const char *url, size_t len, enum record_state state)
 {
-	struct record rec;
+	struct record  rec;
+	struct output *o;
 
 	record_init(&rec);
 	rec.index = 7;
@@ -81,7 +82,11 @@ add_record(
 			state == RECORD_ERROR ? ERROR_DNS : ERROR_CANCELLED,
 			"why"),
 		    0);
-	CHECK_INT(output_record(out, &rec), 0);
+	o = output_new();
+	CHECK(o != NULL);
+	if (o != NULL)
+		CHECK_INT(output_record(o, out, &rec), 0);
+	output_free(o);
 	record_clear(&rec);
 }
 

@@ -74,6 +74,15 @@ struct app {
 static void pump(struct app *);
 static void pump_later(void *);
 
+/* Runs pump() on a later turn of the loop, once however often asked. */
+static void
+pump_soon(struct app *app)
+{
+	if (!app->pump_scheduled &&
+	    loop_call_soon(app->loop, pump_later, app) == 0)
+		app->pump_scheduled = 1;
+}
+
 static size_t
 outstanding(const struct app *app)
 {
@@ -167,12 +176,15 @@ may_admit(struct app *app)
 	if (app->stopping || app->input_done)
 		return 0;
 	/*
-	 * Read on while fewer than -j queued tasks could start at once, so
-	 * URLs of a held or limited host do not stop the others'. The
-	 * window bounds memory in either order (for gather it is also its
-	 * size, so this is gather_has_room()).
+	 * Read on until one queued task could start, so URLs of a held or
+	 * limited host do not stop the others'. One is enough to keep every
+	 * slot busy: each slot that frees starts it and reads the next (see
+	 * on_slot()). More read ahead would only be more tasks in memory per
+	 * transfer in flight (bench M: 1.8 KiB per transfer with -j of them).
+	 * The window bounds memory in either order (for gather it is also
+	 * its size, so this is gather_has_room()).
 	 */
-	if (sched_ready(app->sched) >= app->jobs)
+	if (sched_ready(app->sched) >= 1)
 		return 0;
 	return outstanding(app) < app->cfg->window;
 }
@@ -286,9 +298,7 @@ pump(struct app *app)
 		 * go on in a later turn.
 		 */
 		if (++batch > PUMP_BATCH) {
-			if (!app->pump_scheduled &&
-			    loop_call_soon(app->loop, pump_later, app) == 0)
-				app->pump_scheduled = 1;
+			pump_soon(app);
 			break;
 		}
 		switch (input_next(app->input, &line, &len, &truncated)) {
@@ -341,7 +351,9 @@ on_slot(void *arg)
 
 /*
  * A host said 429 or 503 with Retry-After: hold back every new request to
- * it, not just the one URL. Starts nothing, so safe from the fetch's path.
+ * it, not just the one URL. Its queued URLs can then no longer start, so
+ * input is read on for other hosts' (see may_admit()), on a later turn:
+ * nothing starts from here, the fetch's path.
  */
 static void
 on_host_backoff(const char *host, double until, void *arg)
@@ -350,6 +362,7 @@ on_host_backoff(const char *host, double until, void *arg)
 
 	if (sched_hold_host(app->sched, host, until) == -1)
 		msgs_warnx("%s: out of memory holding back the host", host);
+	pump_soon(app);
 }
 
 static void

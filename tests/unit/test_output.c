@@ -56,17 +56,20 @@ write_record(struct buf *out, const struct record *rec)
 }
 
 /*
- * Writes rec, checks the line's shape (one '\n', at the end, valid UTF-8,
- * valid JSON with exactly the contract's keys) and returns it parsed, or
- * NULL. The raw line is copied to raw (tests only, may be NULL).
+ * Writes rec, checks the line's shape (one '\n', at the end, no NUL, valid
+ * UTF-8, valid JSON and nothing after it) and that its keys are the
+ * contract's, then exactly the nextra extra ones given, in that order.
+ * Returns the parsed line (the caller deletes it), or NULL; the raw line is
+ * copied to raw (may be NULL).
  */
 static cJSON *
-write_and_parse(const struct record *rec, char *raw, size_t rawsize)
+write_extras(const struct record *rec, const char *const *extra, size_t nextra,
+    char *raw, size_t rawsize)
 {
 	struct buf  out;
 	const char *line, *end = NULL;
 	cJSON	   *root, *item;
-	size_t	    i;
+	size_t	    i, n;
 
 	buf_init(&out, 1 << 22);
 	CHECK_INT(write_record(&out, rec), 0);
@@ -76,14 +79,12 @@ write_and_parse(const struct record *rec, char *raw, size_t rawsize)
 		buf_free(&out);
 		return NULL;
 	}
-	/* Exactly one newline, the last byte. */
 	CHECK(line[out.len - 1] == '\n');
 	CHECK(memchr(line, '\n', out.len - 1) == NULL);
 	CHECK(memchr(line, '\0', out.len) == NULL);
 	CHECK(jsonstr_valid_utf8(line, out.len));
 	if (raw != NULL) {
-		size_t n = out.len < rawsize ? out.len : rawsize - 1;
-
+		n = out.len < rawsize ? out.len : rawsize - 1;
 		memcpy(raw, line, n);
 		raw[n] = '\0';
 	}
@@ -98,11 +99,20 @@ write_and_parse(const struct record *rec, char *raw, size_t rawsize)
 	if (root == NULL)
 		return NULL;
 	CHECK(cJSON_IsObject(root));
-	CHECK_INT(cJSON_GetArraySize(root), NKEYS);
-	for (i = 0, item = root->child; i < NKEYS && item != NULL;
-	     i++, item = item->next)
-		CHECK_STR(item->string, keys[i]);
+	CHECK_INT(cJSON_GetArraySize(root), NKEYS + nextra);
+	for (i = 0, item = root->child; item != NULL; i++, item = item->next)
+		if (i < NKEYS)
+			CHECK_STR(item->string, keys[i]);
+		else if (i < NKEYS + nextra)
+			CHECK_STR(item->string, extra[i - NKEYS]);
 	return root;
+}
+
+/* write_extras() for a record with no optional fields. */
+static cJSON *
+write_and_parse(const struct record *rec, char *raw, size_t rawsize)
+{
+	return write_extras(rec, NULL, 0, raw, rawsize);
 }
 
 static const cJSON *
@@ -575,48 +585,6 @@ test_long_strings(void)
 	}
 	cJSON_Delete(root);
 	record_clear(&rec);
-}
-
-/*
- * Writes a record that carries optional fields and checks that the keys
- * are the contract's, then exactly the extra ones given, in that order.
- * Returns the parsed line (the caller deletes it) and the raw text.
- */
-static cJSON *
-write_extras(const struct record *rec, const char *const *extra, size_t nextra,
-    char *raw, size_t rawsize)
-{
-	struct buf  out;
-	const char *line;
-	cJSON	   *root, *item;
-	size_t	    i, n;
-
-	buf_init(&out, 1 << 22);
-	CHECK_INT(write_record(&out, rec), 0);
-	line = buf_cstr(&out);
-	if (line == NULL || out.len == 0) {
-		CHECK(0);
-		buf_free(&out);
-		return NULL;
-	}
-	CHECK(line[out.len - 1] == '\n');
-	CHECK(memchr(line, '\n', out.len - 1) == NULL);
-	CHECK(jsonstr_valid_utf8(line, out.len));
-	n = out.len < rawsize ? out.len : rawsize - 1;
-	memcpy(raw, line, n);
-	raw[n] = '\0';
-	root = cJSON_ParseWithLength(line, out.len + 1);
-	buf_free(&out);
-	CHECK(root != NULL);
-	if (root == NULL)
-		return NULL;
-	CHECK_INT(cJSON_GetArraySize(root), NKEYS + nextra);
-	for (i = 0, item = root->child; item != NULL; i++, item = item->next)
-		if (i < NKEYS)
-			CHECK_STR(item->string, keys[i]);
-		else if (i < NKEYS + nextra)
-			CHECK_STR(item->string, extra[i - NKEYS]);
-	return root;
 }
 
 static void

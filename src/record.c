@@ -20,6 +20,8 @@ static const char *const error_names[] = {
 	[ERROR_TOO_LARGE] = "too_large",
 	[ERROR_WRITE] = "write",
 	[ERROR_CANCELLED] = "cancelled",
+	[ERROR_ROBOTS] = "robots",
+	[ERROR_INTERNAL] = "internal",
 };
 
 static const char *const time_names[TIME_COUNT] = {

@@ -32,7 +32,9 @@ enum record_error {
 	ERROR_TOO_MANY_REDIRECTS,
 	ERROR_TOO_LARGE,
 	ERROR_WRITE,
-	ERROR_CANCELLED
+	ERROR_CANCELLED,
+	ERROR_ROBOTS,  /* crawl mode: robots.txt disallows the URL */
+	ERROR_INTERNAL /* afetch itself failed (out of memory ...) */
 };
 
 /* The optional fields a record carries, when asked for (record.extras). */

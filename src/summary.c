@@ -16,7 +16,7 @@
 #define STATUS_MIN 100
 #define STATUS_MAX 999
 #define NSTATUSES  (STATUS_MAX - STATUS_MIN + 1)
-#define NERRORS	   (ERROR_CANCELLED + 1)
+#define NERRORS	   (ERROR_INTERNAL + 1)
 
 /*
  * The histogram: values in integer nanoseconds. Below SUB each value has

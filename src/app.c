@@ -20,6 +20,7 @@
 #include "input.h"
 #include "loop.h"
 #include "msgs.h"
+#include "outcome.h"
 #include "output.h"
 #include "progress.h"
 #include "record.h"
@@ -30,6 +31,7 @@
 #include "signals.h"
 #include "summary.h"
 #include "task.h"
+#include "taskq.h"
 #include "writer.h"
 
 /* Lines read in one go before the loop gets a turn. */
@@ -46,7 +48,9 @@ struct app {
 	struct gather	    *gather;	/* --order input */
 	struct as_completed *completed; /* --order completed */
 	struct input	    *input;
-	int		     input_fd; /* opened by us, or -1 */
+	int		     input_fd;	   /* opened by us, or -1 */
+	int		     from_args;	   /* URLs are the arguments */
+	int		     input_direct; /* read at once: never blocks */
 	struct event	    *input_ev;
 	struct loop_timer   *deadline;
 	struct resume	    *resume; /* --resume; NULL: none */
@@ -63,11 +67,11 @@ struct app {
 	size_t		     successes; /* 2xx, for --first */
 	int		     input_done;
 	int		     stopping;
-	int		     failed;	  /* exit 1 unless overridden */
-	int		     exit_signal; /* 0, or 128 + signo */
-	int		     pipe_closed;
+	const char	    *stop_reason; /* what cancels tasks once stopping */
 	int		     pumping;
 	int		     pump_scheduled;
+	struct taskq	     parked; /* finished, waiting for the writer */
+	struct outcome	    *out;
 	struct buf	     data; /* the request body of -d */
 };
 
@@ -89,14 +93,25 @@ outstanding(const struct app *app)
 	return app->read - app->written;
 }
 
-/* Ends the loop once every URL read has its record and input is over. */
+/* Whether records can still reach stdout. */
+static int
+output_lost(const struct app *app)
+{
+	return app->out->reader_gone || app->out->output_failed;
+}
+
+/*
+ * Ends the loop once every URL read has its record, input is over, and
+ * the records are written (or can no longer be).
+ */
 static void
 check_finished(struct app *app)
 {
-	if ((app->input_done || app->stopping) && outstanding(app) == 0) {
-		writer_flush(app->writer);
+	if (!app->input_done || outstanding(app) != 0)
+		return;
+	writer_flush(app->writer);
+	if (writer_idle(app->writer))
 		loop_stop(app->loop);
-	}
 }
 
 static void
@@ -108,8 +123,11 @@ stop_input(struct app *app)
 }
 
 /*
- * Stops the run: no more input, and every unfinished task is cancelled
- * with reason (their records still get written).
+ * Stops the run: every unfinished task is cancelled with reason (their
+ * records still get written). Input read from a file or pipe ends here;
+ * URLs given as arguments all count as read, so the rest of them are
+ * still turned into tasks, cancelled at once, unless their records could
+ * not be written anyway.
  */
 static void
 stop(struct app *app, const char *reason)
@@ -117,10 +135,13 @@ stop(struct app *app, const char *reason)
 	if (app->stopping)
 		return;
 	app->stopping = 1;
-	stop_input(app);
+	app->stop_reason = reason;
+	if (!app->from_args || output_lost(app))
+		stop_input(app);
 	loop_timer_cancel(app->deadline);
 	app->deadline = NULL;
 	sched_cancel_all(app->sched, reason);
+	pump_soon(app);
 	check_finished(app);
 }
 
@@ -136,21 +157,30 @@ show_progress(struct app *app)
 	progress_update(app->progress, &c);
 }
 
-/* A finished task comes back from the collector: write its record. */
+/* Appends a record to the output, unless output is lost already. */
 static void
-emit(struct task *task, void *arg)
+put_record(struct app *app, const struct record *rec)
 {
-	struct app	    *app = arg;
-	const struct record *rec = fetch_record(task);
-
-	if (!app->pipe_closed &&
-	    output_record(app->output, writer_buf(app->writer), rec) == -1) {
+	if (output_lost(app))
+		return;
+	if (output_record(app->output, writer_buf(app->writer), rec) == -1) {
 		msgs_warnx("record %zu: out of memory", rec->index);
-		app->failed = 1;
+		app->out->internal = 1;
 	}
 	writer_commit(app->writer);
+}
+
+/* Writes a finished task's record and counts it. */
+static void
+write_record(struct app *app, struct task *task)
+{
+	const struct record *rec = fetch_record(task);
+
+	put_record(app, rec);
 	if (rec->state != RECORD_DONE || (app->cfg->fail && rec->status >= 400))
-		app->failed = 1;
+		app->out->not_done = 1;
+	if (rec->error == ERROR_INTERNAL)
+		app->out->internal = 1;
 	if (rec->state == RECORD_DONE && rec->status >= 200 &&
 	    rec->status <= 299)
 		app->successes++;
@@ -169,12 +199,46 @@ emit(struct task *task, void *arg)
 	pump(app);
 }
 
+/*
+ * A finished task comes back from the collector. While the writer has a
+ * backlog (a reader that does not keep up) it waits in line, in order,
+ * so the output buffer stays bounded; on_drain() writes it later.
+ */
+static void
+emit(struct task *task, void *arg)
+{
+	struct app *app = arg;
+
+	if ((app->parked.count > 0 || writer_backlogged(app->writer)) &&
+	    !output_lost(app) && taskq_push(&app->parked, task) == 0)
+		return;
+	write_record(app, task);
+}
+
+/* The writer has room again: the parked records first, then input. */
+static void
+on_drain(void *arg)
+{
+	struct app  *app = arg;
+	struct task *task;
+
+	while ((output_lost(app) || !writer_backlogged(app->writer)) &&
+	    (task = taskq_pop(&app->parked)) != NULL)
+		write_record(app, task);
+	check_finished(app);
+	pump(app);
+}
+
 /* Whether another URL may be read now: input is read only this far ahead. */
 static int
 may_admit(struct app *app)
 {
-	if (app->stopping || app->input_done)
+	if (app->input_done || writer_backlogged(app->writer) ||
+	    app->parked.count > 0)
 		return 0;
+	/* Stopping, only the argument URLs left are read: all cancelled. */
+	if (app->stopping)
+		return outstanding(app) < app->cfg->window;
 	/*
 	 * Read on until one queued task could start, so URLs of a held or
 	 * limited host do not stop the others'. One is enough to keep every
@@ -218,51 +282,95 @@ skip(struct app *app)
 }
 
 /*
+ * A line read that afetch could not make a task of (out of memory) still
+ * gets its record: an `internal` error, written at once (out of turn with
+ * --order input, since no task can hold its place).
+ */
+static void
+admit_failed(struct app *app, size_t index, const char *line, size_t len)
+{
+	struct record rec;
+
+	record_init(&rec);
+	rec.index = index;
+	rec.url = (char *)line; /* borrowed: taken back before record_clear */
+	rec.url_len = len;
+	record_set_error(&rec, RECORD_ERROR, ERROR_INTERNAL, "out of memory");
+	put_record(app, &rec);
+	rec.url = NULL;
+	record_clear(&rec);
+	msgs_warnx("URL %zu: out of memory", index);
+	app->out->internal = 1;
+	app->errors++;
+}
+
+/* Frees a task on a later turn, after the done-callbacks queued for it. */
+static void
+free_task_later(void *arg)
+{
+	task_free(arg);
+}
+
+/*
  * Turns one line into a task and hands it to the scheduler, unless
  * --resume or --shard skip it; every line keeps its ordinal as index.
+ * Once the run is stopping (only argument URLs are still read then), the
+ * task is cancelled at once with the run's reason.
  */
-static int
+static void
 admit(struct app *app, const char *line, size_t len, int truncated)
 {
 	struct task *task;
 	int	     requestable, rc;
 	size_t	     index = app->lines++;
+	/* Arguments are all read at the start: their queue time runs
+	 * from there. */
+	double read_at = app->from_args ? app->started : loop_now();
 
 	if (app->resume != NULL && resume_done(app->resume, line, len) == 1) {
 		skip(app);
-		return 0;
+		return;
 	}
-	task =
-	    fetch_task_new(app->fetch, index, line, len, truncated, loop_now());
-	if (task == NULL)
-		return -1;
+	task = fetch_task_new(app->fetch, index, line, len, truncated, read_at);
+	if (task == NULL) {
+		admit_failed(app, index, line, len);
+		return;
+	}
 	/* Pending and watched by no one yet: freed as it is. */
 	if (other_shard(app, task, line, len)) {
 		task_free(task);
 		skip(app);
-		return 0;
+		return;
 	}
-	requestable = fetch_is_requestable(task);
+	requestable = fetch_is_requestable(task) && !app->stopping;
 	/* The scheduler's callback must be on the future before the
 	 * collector's, which frees the task. */
 	if (requestable && sched_submit(app->sched, task) == -1) {
 		task_free(task);
-		return -1;
+		admit_failed(app, index, line, len);
+		return;
 	}
 	if (app->gather != NULL)
 		rc = gather_add(app->gather, task);
 	else
 		rc = as_completed_add(app->completed, task);
 	if (rc == -1) {
-		/* Unreachable while may_admit() holds, short of memory. */
+		/* Out of memory (may_admit() kept the window). The
+		 * scheduler lets go of the task in its done-callback,
+		 * which runs on a later turn: free it after that. */
 		task_cancel(task, "out of memory");
-		return -1;
+		if (!requestable ||
+		    loop_call_soon(app->loop, free_task_later, task) == -1)
+			task_free(task);
+		admit_failed(app, index, line, len);
+		return;
 	}
 	app->read++;
-	if (!requestable)
+	if (app->stopping && fetch_is_requestable(task))
+		task_cancel(task, app->stop_reason);
+	else if (!requestable)
 		task_start(task);
 	show_progress(app);
-	return 0;
 }
 
 static void
@@ -303,27 +411,28 @@ pump(struct app *app)
 		}
 		switch (input_next(app->input, &line, &len, &truncated)) {
 		case INPUT_LINE:
-			if (admit(app, line, len, truncated) == -1) {
-				msgs_warnx("out of memory");
-				app->failed = 1;
-				stop(app, "signal");
-			}
+			admit(app, line, len, truncated);
 			continue;
 		case INPUT_AGAIN:
-			if (input_is_regular(app->input)) {
-				/* A file never blocks: read on at once. */
+			if (app->input_direct) {
+				/* A file or a device such as /dev/null never
+				 * blocks: read on at once. */
 				input_fill(app->input);
 				continue;
 			}
-			if (app->input_ev != NULL)
-				event_add(app->input_ev, NULL);
+			if (event_add(app->input_ev, NULL) == -1) {
+				msgs_warnx(
+				    "cannot wait for input to be readable");
+				app->out->not_done = 1;
+				stop_input(app);
+			}
 			break;
 		case INPUT_EOF:
 			stop_input(app);
 			break;
 		case INPUT_ERROR:
 			msgs_warnc(input_error(app->input), "reading URLs");
-			app->failed = 1;
+			app->out->not_done = 1;
 			stop_input(app);
 			break;
 		}
@@ -379,7 +488,8 @@ on_signal(int signo, void *arg)
 {
 	struct app *app = arg;
 
-	app->exit_signal = 128 + signo;
+	if (!app->out->reader_gone)
+		app->out->signal = signo;
 	stop(app, "signal");
 }
 
@@ -389,15 +499,17 @@ on_write_failure(void *arg)
 	struct app *app = arg;
 	int	    err = writer_errno(app->writer);
 
-	if (app->pipe_closed)
+	if (output_lost(app))
 		return;
-	app->pipe_closed = 1;
 	/* A reader that went away is the normal end of `| head`: be quiet. */
-	if (err != EPIPE)
+	if (err == EPIPE) {
+		app->out->reader_gone = 1;
+	} else {
 		msgs_warnc(err, "writing records");
-	else
-		app->exit_signal = EXIT_PIPE;
-	app->failed = 1;
+		app->out->output_failed = 1;
+	}
+	/* Nothing parked can be written any more: let it go. */
+	on_drain(app);
 	stop(app, "signal");
 }
 
@@ -409,6 +521,7 @@ open_input(struct app *app)
 
 	app->input_fd = -1;
 	if (cfg->nurls > 0) {
+		app->from_args = 1;
 		app->input = input_from_args(cfg->nurls, cfg->urls);
 		return app->input != NULL ? 0 : -1;
 	}
@@ -421,7 +534,10 @@ open_input(struct app *app)
 	}
 	if ((app->input = input_from_fd(fd)) == NULL)
 		return -1;
-	if (!input_is_regular(app->input)) {
+	/* What the loop cannot wait for (a file, /dev/null) is read at
+	 * once, in slices between turns of the loop. */
+	app->input_direct = !input_pollable(app->input);
+	if (!app->input_direct) {
 		app->input_ev = event_new(
 		    loop_base(app->loop), fd, EV_READ, on_readable, app);
 		if (app->input_ev == NULL)
@@ -469,13 +585,53 @@ output_limit(const struct app *app)
 	return (size_t)cap * 6 + base;
 }
 
+/* The writer says whether a record may be out in part: a second signal
+ * must then wait for its end. */
+static void
+on_partial_record(int partial, void *arg)
+{
+	(void)arg;
+	signals_writing(partial);
+}
+
+/*
+ * Returns 0 when FILE's folder exists and may be written, so that a
+ * --summary-json that could never be written is refused before anything
+ * is fetched; -1 with a message otherwise.
+ */
+static int
+check_writable_folder(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char	   *dir;
+	int	    rc;
+
+	if (slash == NULL)
+		return access(".", W_OK | X_OK) == 0
+		    ? 0
+		    : (msgs_warnc(errno, "%s", file), -1);
+	if ((dir = strndup(file, slash == file ? 1 : (size_t)(slash - file))) ==
+	    NULL)
+		return 0; /* found out at the end, then */
+	rc = access(dir, W_OK | X_OK);
+	if (rc == -1)
+		msgs_warnc(errno, "%s", file);
+	free(dir);
+	return rc;
+}
+
 static int
 setup(struct app *app)
 {
 	const struct config *cfg = app->cfg;
 	struct fetch_options fo;
 
-	app->jobs = fdlimit_fit_jobs(cfg->jobs);
+	if (cfg->summary_json != NULL &&
+	    check_writable_folder(cfg->summary_json) == -1) {
+		app->out->usage = 1;
+		return -1;
+	}
+	app->jobs = fdlimit_fit_jobs(cfg->jobs, cfg->output_dir != NULL);
 	if ((app->loop = loop_new()) == NULL)
 		return -1;
 	memset(&fo, 0, sizeof(fo));
@@ -522,6 +678,9 @@ setup(struct app *app)
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
 		return -1;
 	writer_on_failure(app->writer, on_write_failure, app);
+	writer_on_drain(app->writer, on_drain, app);
+	writer_on_partial(app->writer, on_partial_record, app);
+	signals_restore_on_exit(STDOUT_FILENO, writer_saved_flags(app->writer));
 	if (writer_watch_reader(app->writer) == -1)
 		return -1;
 	if (cfg->order == ORDER_INPUT)
@@ -563,6 +722,12 @@ setup(struct app *app)
 static void
 teardown(struct app *app)
 {
+	struct task *task;
+
+	/* Left only when the loop failed: their records are lost with it. */
+	while ((task = taskq_pop(&app->parked)) != NULL)
+		task_free(task);
+	taskq_free(&app->parked);
 	loop_timer_cancel(app->deadline);
 	progress_free(app->progress);
 	resume_free(app->resume);
@@ -594,53 +759,52 @@ report_summary(struct app *app)
 		return;
 	summary_set_elapsed(app->summary, loop_now() - app->started);
 	/* A closed pipe ends afetch quietly: nothing on stderr then. */
-	if (cfg->summary && app->exit_signal != EXIT_PIPE)
+	if (cfg->summary && !app->out->reader_gone)
 		summary_print(app->summary, stderr);
 	if (cfg->summary_json != NULL &&
 	    summary_write_json(app->summary, cfg->summary_json) == -1) {
 		msgs_warnc(errno, "%s", cfg->summary_json);
-		app->failed = 1;
+		app->out->output_failed = 1;
 	}
 }
 
-int
-app_run(const struct config *cfg)
+void
+app_run(const struct config *cfg, struct outcome *out)
 {
 	struct app app;
-	int	   status;
 
 	memset(&app, 0, sizeof(app));
+	memset(out, 0, sizeof(*out));
 	app.cfg = cfg;
+	app.out = out;
 	app.input_fd = -1;
+	out->first = cfg->first > 0;
 	if (setup(&app) == -1) {
-		if (errno == ENOMEM)
+		if (errno == ENOMEM) {
 			msgs_warnx("out of memory");
+			out->internal = 1;
+		}
+		out->not_done = 1;
 		teardown(&app);
-		return EXIT_SOME_FAILED;
+		return;
 	}
 	pump(&app);
-	if (!(app.input_done && outstanding(&app) == 0) &&
+	if (!(app.input_done && outstanding(&app) == 0 &&
+		writer_idle(app.writer)) &&
 	    loop_run(app.loop) == -1) {
 		msgs_warnx("event loop failed");
-		app.failed = 1;
+		out->internal = 1;
 	}
 	/* The progress line goes first, so nothing is printed across it. */
 	progress_finish(app.progress);
 	/*
-	 * The last records: a failure here has no later loop turn to be
+	 * The last records (the loop ends only once they are out, short of
+	 * a failure): one that fails here has no later loop turn to be
 	 * reported on, so it is handled at once.
 	 */
 	if (writer_flush(app.writer) == -1)
 		on_write_failure(&app);
 	report_summary(&app);
+	out->first_reached = out->first && app.successes >= (size_t)cfg->first;
 	teardown(&app);
-
-	if (app.exit_signal != 0)
-		status = app.exit_signal;
-	else if (cfg->first > 0)
-		status = app.successes >= (size_t)cfg->first ? EXIT_ALL_DONE
-							     : EXIT_SOME_FAILED;
-	else
-		status = app.failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
-	return status;
 }

@@ -1,20 +1,16 @@
 /*
  * app: one run of afetch: reads URLs, fetches them, writes their records,
- * and decides the exit status. Everything is set up and torn down here;
- * main() only parses the command line and returns what this returns.
+ * and tells how it ended. Everything is set up and torn down here; main()
+ * parses the command line, calls app_run() and turns its outcome into the
+ * exit status.
  */
 #ifndef AFETCH_APP_H
 #define AFETCH_APP_H
 
 #include "config.h"
+#include "outcome.h"
 
-/* Exit statuses, as in afetch(1). */
-#define EXIT_ALL_DONE	 0
-#define EXIT_SOME_FAILED 1
-#define EXIT_USAGE	 2
-#define EXIT_PIPE	 141
-
-/* Runs afetch with cfg. Returns the process exit status. */
-int app_run(const struct config *cfg);
+/* Runs afetch with cfg and fills *out with how the run ended. */
+void app_run(const struct config *cfg, struct outcome *out);
 
 #endif

@@ -10,6 +10,9 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,7 +34,7 @@ enum line_state {
 
 struct input {
 	int fd; /* -1 for an argv reader */
-	int regular;
+	int pollable;
 	int eof;   /* read(2) returned 0 */
 	int error; /* errno of a failed read, 0 if none */
 
@@ -71,11 +74,39 @@ input_new(void)
 	return in;
 }
 
+/*
+ * Whether readiness can be waited for. The loop's backend, epoll, refuses
+ * regular files and some devices (/dev/null) with EPERM: they are never
+ * waited for but read at once, which never blocks for them. Asking epoll
+ * itself keeps the two in agreement; elsewhere, regular files and
+ * non-terminal devices are read at once.
+ */
+static int
+can_poll(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return 0;
+#ifdef __linux__
+	{
+		struct epoll_event ev = { .events = EPOLLIN };
+		int		   ep, rc;
+
+		if ((ep = epoll_create1(EPOLL_CLOEXEC)) != -1) {
+			rc = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+			close(ep);
+			return rc == 0;
+		}
+	}
+#endif
+	return !S_ISCHR(st.st_mode) || isatty(fd);
+}
+
 struct input *
 input_from_fd(int fd)
 {
 	struct input *in;
-	struct stat   st;
 
 	if ((in = input_new()) == NULL)
 		return NULL;
@@ -85,7 +116,7 @@ input_from_fd(int fd)
 	}
 	in->fd = fd;
 	/* Decided once: a descriptor does not change type under us. */
-	in->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	in->pollable = can_poll(fd);
 	return in;
 }
 
@@ -275,9 +306,9 @@ input_fill(struct input *in)
 }
 
 int
-input_is_regular(const struct input *in)
+input_pollable(const struct input *in)
 {
-	return in->regular;
+	return in->pollable;
 }
 
 int

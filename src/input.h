@@ -5,7 +5,8 @@
  * buffer, so memory stays flat for any input length and a never-ending pipe
  * works. The module never blocks on its own: for a pipe, tty or socket the
  * caller waits for readability (input_fd()) and then calls input_fill();
- * for a regular file input_fill() may be called at once.
+ * for what cannot be waited for (input_pollable() is 0: a regular file,
+ * /dev/null) input_fill() may be called at once.
  *
  * Line rules: lines end at '\n' (a '\r' before it is dropped with the other
  * trailing white space); surrounding spaces, tabs, '\r', '\v' and '\f' are
@@ -70,8 +71,12 @@ enum input_status input_next(
  */
 long input_fill(struct input *in);
 
-/* Returns 1 when the descriptor is a regular file (never blocks), else 0. */
-int input_is_regular(const struct input *in);
+/*
+ * Returns 1 when the loop can wait for the descriptor to be readable (a
+ * pipe, terminal or socket), 0 when it cannot and need not: a regular file
+ * or a device such as /dev/null, which is read at once and never blocks.
+ */
+int input_pollable(const struct input *in);
 
 /* Returns the descriptor, or -1 for an argv reader. */
 int input_fd(const struct input *in);

@@ -1,17 +1,49 @@
 /*
  * afetch: fetch many URLs concurrently, one JSON line per URL.
+ *
+ * main() sets up the process (descriptors 0-2, libcurl), parses the
+ * command line, runs, and is the one place that turns how the run ended
+ * into the exit status.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <curl/curl.h>
 
 #include "app.h"
 #include "cli.h"
 #include "msgs.h"
+#include "outcome.h"
+
+/*
+ * Opens /dev/null on each of descriptors 0-2 that is closed, so nothing
+ * afetch opens later (its epoll descriptor, a socket) takes the place of
+ * stdin, stdout or stderr. Returns a bit per descriptor that was closed.
+ */
+static int
+open_closed_stdio(void)
+{
+	int fd, closed = 0;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor is this one. */
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) == fd)
+			closed |= 1 << fd;
+	}
+	return closed;
+}
 
 int
 main(int argc, char *argv[])
 {
-	struct config cfg;
-	int	      status;
+	struct config  cfg;
+	struct outcome out = { 0 };
+	int	       closed = open_closed_stdio();
 
 	switch (cli_parse(argc, argv, &cfg)) {
 	case CLI_EXIT:
@@ -23,13 +55,20 @@ main(int argc, char *argv[])
 	case CLI_RUN:
 		break;
 	}
+	if (closed & (1 << STDOUT_FILENO)) {
+		/* Known before anything is fetched: no record could go out. */
+		msgs_warnx(
+		    "standard output is closed: nowhere to write records");
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		msgs_warnx("libcurl failed to initialise");
 		config_free(&cfg);
 		return EXIT_SOME_FAILED;
 	}
-	status = app_run(&cfg);
+	app_run(&cfg, &out);
 	curl_global_cleanup();
 	config_free(&cfg);
-	return status;
+	return outcome_exit_status(&out);
 }

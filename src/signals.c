@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
  */
 static volatile sig_atomic_t writing;
 static volatile sig_atomic_t exit_pending;
+static volatile sig_atomic_t restore_fd = -1;
+static volatile sig_atomic_t restore_flags;
 
 struct signals {
 	struct event *ev_int;
@@ -24,13 +27,22 @@ struct signals {
 	void *arg;
 };
 
+/* Only async-signal-safe calls here: fcntl(2) and _exit(2). */
+static void
+exit_now(int status)
+{
+	if (restore_fd >= 0)
+		fcntl(restore_fd, F_SETFL, restore_flags);
+	_exit(status);
+}
+
 static void
 second_signal(int signo)
 {
 	if (writing)
 		exit_pending = 128 + signo;
 	else
-		_exit(128 + signo);
+		exit_now(128 + signo);
 }
 
 void
@@ -38,7 +50,14 @@ signals_writing(int on)
 {
 	writing = on;
 	if (!on && exit_pending)
-		_exit(exit_pending);
+		exit_now(exit_pending);
+}
+
+void
+signals_restore_on_exit(int fd, int flags)
+{
+	restore_flags = flags;
+	restore_fd = fd;
 }
 
 /*

@@ -26,7 +26,16 @@ struct signals *signals_new(
 /* Stops watching; the default dispositions come back. */
 void signals_free(struct signals *sig);
 
-/* Brackets a write of whole records: 1 before it starts, 0 after. */
+/*
+ * Says whether a record may be out in part (1) or only whole records are
+ * (0): a second signal waits for the 0.
+ */
 void signals_writing(int on);
+
+/*
+ * Gives fd back the file status flags `flags` should a second signal end
+ * the process, as the writer would have on a normal exit.
+ */
+void signals_restore_on_exit(int fd, int flags);
 
 #endif

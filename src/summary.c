@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -496,17 +497,42 @@ to_json(const struct summary *s)
 	return text;
 }
 
+/* Writes text and a newline to path. Returns 0, or an errno value. */
+static int
+write_to(const char *path, const char *text)
+{
+	FILE *f;
+	int   saved = 0;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return errno;
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
+		saved = errno;
+	if (fclose(f) == EOF && saved == 0)
+		saved = errno;
+	return saved;
+}
+
 int
 summary_write_json(const struct summary *s, const char *path)
 {
-	char  *text, *tmp = NULL;
-	FILE  *f = NULL;
-	size_t len;
-	int    saved;
+	char	   *text, *tmp = NULL;
+	FILE	   *f = NULL;
+	struct stat st;
+	size_t	    len;
+	int	    saved;
 
 	if ((text = to_json(s)) == NULL) {
 		errno = ENOMEM;
 		return -1;
+	}
+	/* A device or pipe (/dev/stderr, a FIFO) is written as it is:
+	 * renaming a file over it would replace it. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		saved = write_to(path, text);
+		cJSON_free(text);
+		errno = saved;
+		return saved == 0 ? 0 : -1;
 	}
 	len = strlen(path) + sizeof(".tmp");
 	if ((tmp = malloc(len)) == NULL) {

@@ -68,7 +68,8 @@ int summary_print(const struct summary *s, FILE *f);
  * from the minimum to the maximum. Times are rounded to microseconds.
  *
  * The object is written to "path.tmp" and renamed over path, so path
- * never holds half a summary. Returns 0, or -1 with errno set (ENOMEM
+ * never holds half a summary; a path that names a device or a pipe
+ * (/dev/stderr) is written directly instead. Returns 0, or -1 with errno set (ENOMEM
  * when out of memory); the temporary file is then removed.
  */
 int summary_write_json(const struct summary *s, const char *path);

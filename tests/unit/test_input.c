@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,7 +85,7 @@ test_pieces(void)
 	CHECK(pipe(p) == 0);
 	CHECK((in = input_from_fd(p[0])) != NULL);
 	CHECK_INT(input_fd(in), p[0]);
-	CHECK_INT(input_is_regular(in), 0);
+	CHECK_INT(input_pollable(in), 1);
 	/* Nothing buffered: no read is attempted, the answer is AGAIN. */
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_AGAIN);
 
@@ -301,7 +302,7 @@ test_file(void)
 	fd = tempfile("one\n# two\nthree", 15);
 	CHECK(fd != -1);
 	CHECK((in = input_from_fd(fd)) != NULL);
-	CHECK_INT(input_is_regular(in), 1);
+	CHECK_INT(input_pollable(in), 0);
 	buf_init(&out, 100);
 	CHECK_INT(collect(in, &out), INPUT_EOF);
 	CHECK_STR(buf_cstr(&out), "one|three");
@@ -360,7 +361,7 @@ test_errors(void)
 	/* A directory cannot be read: a real, sticky error. */
 	CHECK((fd = open(".", O_RDONLY)) != -1);
 	CHECK((in = input_from_fd(fd)) != NULL);
-	CHECK_INT(input_is_regular(in), 0);
+	CHECK_INT(input_pollable(in), 0);
 	CHECK_INT(input_fill(in), -1);
 	CHECK_INT(input_error(in), EISDIR);
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_ERROR);
@@ -402,7 +403,7 @@ test_args(void)
 
 	CHECK((in = input_from_args(7, argv)) != NULL);
 	CHECK_INT(input_fd(in), -1);
-	CHECK_INT(input_is_regular(in), 0);
+	CHECK_INT(input_pollable(in), 0);
 	CHECK_INT(input_error(in), 0);
 	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_LINE);
 	CHECK(len == 9 && memcmp(line, "http://a/", 9) == 0);
@@ -451,6 +452,35 @@ test_args(void)
 	free(big);
 }
 
+/*
+ * /dev/null cannot be waited for (epoll refuses it), so it must be read at
+ * once; a terminal or socket can be waited for.
+ */
+static void
+test_devices(void)
+{
+	struct input *in;
+	const char   *line;
+	size_t	      len;
+	int	      fd, sv[2], trunc;
+
+	CHECK((fd = open("/dev/null", O_RDONLY)) != -1);
+	CHECK((in = input_from_fd(fd)) != NULL);
+	CHECK_INT(input_pollable(in), 0);
+	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_AGAIN);
+	CHECK_INT(input_fill(in), 0);
+	CHECK_INT(input_next(in, &line, &len, &trunc), INPUT_EOF);
+	input_free(in);
+	close(fd);
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK((in = input_from_fd(sv[0])) != NULL);
+	CHECK_INT(input_pollable(in), 1);
+	input_free(in);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -461,5 +491,6 @@ main(void)
 	RUN(test_file);
 	RUN(test_errors);
 	RUN(test_args);
+	RUN(test_devices);
 	return harness_result();
 }

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "cli.h"
 #include "msgs.h"
+#include "url.h"
 
 int
 main(int argc, char *argv[])
@@ -23,6 +24,8 @@ main(int argc, char *argv[])
 	case CLI_RUN:
 		break;
 	}
+	/* Non-ASCII host names reach libcurl's IDN code as UTF-8. */
+	(void)url_global_init();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		msgs_warnx("libcurl failed to initialise");
 		config_free(&cfg);

@@ -111,7 +111,7 @@ header_value(const char *line, size_t len, size_t namelen)
 	return copy;
 }
 
-/* Returns 1 when the n bytes at s are optional white space (RFC 9110). */
+/* Returns 1 when c is optional white space (RFC 9110 OWS). */
 static int
 is_ows(char c)
 {
@@ -128,9 +128,13 @@ static void
 read_length(struct response *r, const char *s, size_t n)
 {
 	size_t	  i = 0, digits;
-	long long v;
+	long long v, before = r->length;
 	int	  any = 0;
 
+	while (n > 0 && is_ows(*s))
+		s++, n--;
+	while (n > 0 && is_ows(s[n - 1]))
+		n--;
 	while (i < n) {
 		while (i < n && is_ows(s[i]))
 			i++;
@@ -157,11 +161,17 @@ read_length(struct response *r, const char *s, size_t n)
 	if (any)
 		return;
 bad:
-	if (!r->length_bad)
+	if (r->length_bad)
+		return;
+	r->length_bad = 1;
+	if (before >= 0)
+		snprintf(r->why, sizeof(r->why),
+		    "conflicting Content-Length: %lld and \"%.*s\"", before,
+		    (int)(n < 64 ? n : 64), s);
+	else
 		snprintf(r->why, sizeof(r->why),
 		    "invalid Content-Length: \"%.*s\"", (int)(n < 64 ? n : 64),
 		    s);
-	r->length_bad = 1;
 }
 
 /* Returns 1 when the Transfer-Encoding value names chunked, any case. */

@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ struct fetch_ctx {
 	uint64_t	     rng;      /* jitter and temporary names */
 	CURL		   **idle;     /* easy handles ready for reuse */
 	size_t		     nidle;
+	int oom_long_header; /* errmap_oom_for_long_header(), asked once */
 };
 
 struct fetch {
@@ -92,6 +94,7 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	ctx->loop = loop;
 	ctx->opts = *opts;
 	ctx->rng = retry_seed(run_seed(ctx));
+	ctx->oom_long_header = errmap_oom_for_long_header();
 	ctx->body_cap = opts->max_size;
 	if (ctx->body_cap < 0 && opts->want_body)
 		ctx->body_cap = BODY_DEFAULT_CAP;
@@ -197,31 +200,57 @@ drop_file(struct fetch *fetch)
 	fetch->resp.save = NULL;
 }
 
+/* libcurl's connect timeout when none is set (DEFAULT_CONNECT_TIMEOUT). */
+#define LIBCURL_CONNECT_TIMEOUT 300.0
+
+/*
+ * Says which limit fired. Two can: -t counts from the attempt's start, the
+ * connect timeout only until a connection is made (a reused one is made
+ * at once). The connect timeout can fire only when it is the shorter, and
+ * -t only once its whole time has passed: an attempt that ended earlier
+ * than -t was stopped by the connect timeout, whatever phase it reached.
+ * elapsed is the attempt's time by our clock, which started before
+ * libcurl's (libcurl rounds its remaining time to milliseconds, hence the
+ * slack).
+ */
 static const char *
-timeout_message(const struct fetch *fetch, char *buf, size_t size)
+timeout_message(
+    const struct fetch *fetch, double elapsed, char *buf, size_t size)
 {
 	const struct fetch_options *o = &fetch->ctx->opts;
+	double connect = o->connect_timeout > 0 ? o->connect_timeout
+						: LIBCURL_CONNECT_TIMEOUT;
 
-	if (fetch->rec.time[TIME_CONNECT] < 0 && o->connect_timeout > 0)
-		snprintf(buf, size, "connect timeout after %g s",
-		    o->connect_timeout);
+	if (o->timeout <= 0 ||
+	    (connect < o->timeout && elapsed < o->timeout - 0.002))
+		snprintf(buf, size, "connect timeout after %g s (%s)", connect,
+		    o->connect_timeout > 0 ? "--connect-timeout"
+					   : "libcurl's default");
 	else
 		snprintf(buf, size, "timeout after %g s (-t)", o->timeout);
 	return buf;
 }
 
-/* The message of a failed attempt's error. */
+/*
+ * The message of a failed attempt's error: afetch's own sentence where it
+ * stopped the transfer or libcurl's text varies between versions (with
+ * libcurl's detail after it), else libcurl's text.
+ */
 static const char *
 error_message(const struct fetch *fetch, CURLcode result,
-    enum record_error error, char *text, size_t size)
+    enum record_error error, int flags, char *text, size_t size)
 {
 	const struct fetch_ctx *ctx = fetch->ctx;
+	const char	       *own, *detail;
 
 	switch (error) {
 	case ERROR_TIMEOUT:
-		return timeout_message(fetch, text, size);
+		return timeout_message(fetch,
+		    fmax(fetch->rec.time[TIME_TOTAL],
+			loop_now() - fetch->started_at),
+		    text, size);
 	case ERROR_TOO_LARGE:
-		if (fetch->resp.flags & ERRMAP_TOO_LARGE) {
+		if (flags & ERRMAP_TOO_LARGE) {
 			snprintf(text, size, "body larger than %lld bytes (%s)",
 			    ctx->body_cap,
 			    ctx->opts.max_size >= 0
@@ -229,12 +258,20 @@ error_message(const struct fetch *fetch, CURLcode result,
 				: "--body's limit; see --max-size");
 			return text;
 		}
-		if (result == CURLE_OUT_OF_MEMORY)
-			return "response headers larger than libcurl's "
-			       "limit (100 KiB)";
+		if (flags & ERRMAP_HEADERS_TOO_LARGE) {
+			snprintf(text, size,
+			    "response headers over libcurl's limit (%d KiB "
+			    "in all)",
+			    ERRMAP_HEADER_TOTAL_MAX / 1024);
+			return text;
+		}
+		break;
+	case ERROR_PROTOCOL:
+		if (flags & ERRMAP_BAD_FRAMING)
+			return fetch->resp.why;
 		break;
 	case ERROR_WRITE:
-		if (fetch->resp.flags & ERRMAP_WRITE_FAILED) {
+		if (flags & ERRMAP_WRITE_FAILED) {
 			snprintf(text, size, "saving the body: %s",
 			    strerror(fetch->resp.save_errno));
 			return text;
@@ -245,8 +282,12 @@ error_message(const struct fetch *fetch, CURLcode result,
 	default:
 		break;
 	}
-	return fetch->errbuf[0] != '\0' ? fetch->errbuf
-					: curl_easy_strerror(result);
+	detail = fetch->errbuf[0] != '\0' ? fetch->errbuf
+					  : curl_easy_strerror(result);
+	if ((own = errmap_message(result, error, flags)) == NULL)
+		return detail;
+	snprintf(text, size, "%s: %s", own, detail);
+	return text;
 }
 
 /*
@@ -274,7 +315,7 @@ keep_extras(struct fetch *fetch, int keep_body)
  * body gets its final name; anything else leaves no file.
  */
 static void
-finish(struct fetch *fetch, CURLcode result, enum record_error error)
+finish(struct fetch *fetch, CURLcode result, enum record_error error, int flags)
 {
 	struct record *rec = &fetch->rec;
 	char	       text[CURL_ERROR_SIZE + 256];
@@ -297,7 +338,8 @@ finish(struct fetch *fetch, CURLcode result, enum record_error error)
 		rec->state = RECORD_DONE;
 	else
 		record_set_error(rec, RECORD_ERROR, error,
-		    error_message(fetch, result, error, text, sizeof(text)));
+		    error_message(
+			fetch, result, error, flags, text, sizeof(text)));
 	task_done(fetch->task);
 }
 
@@ -358,6 +400,32 @@ schedule_retry(
 	return fetch->backoff != NULL;
 }
 
+/* What the attempt saw beside libcurl's code, for errmap. */
+static int
+attempt_flags(struct fetch *fetch, CURL *easy, CURLcode result)
+{
+	const struct response *r = &fetch->resp;
+	int		       flags = r->flags;
+	long		       sent = 0;
+
+	if ((result == CURLE_UNSUPPORTED_PROTOCOL ||
+		result == CURLE_URL_MALFORMAT) &&
+	    response_refused_redirect(r))
+		flags |= ERRMAP_BAD_REDIRECT;
+	if (r->chunked)
+		flags |= ERRMAP_CHUNKED;
+	/*
+	 * An old libcurl's "out of memory" while a header block was coming
+	 * in (the request had gone out) is its refusal of a long line.
+	 */
+	if (result == CURLE_OUT_OF_MEMORY && fetch->ctx->oom_long_header &&
+	    !r->headers_done &&
+	    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK &&
+	    sent > 0)
+		flags |= ERRMAP_OOM_MEANS_LONG_LINE;
+	return flags;
+}
+
 static void
 on_transfer_done(CURL *easy, CURLcode result, void *arg)
 {
@@ -370,14 +438,16 @@ on_transfer_done(CURL *easy, CURLcode result, void *arg)
 		CURLE_OK ||
 	    fetch == NULL)
 		return;
-	flags = fetch->resp.flags;
-	if ((result == CURLE_UNSUPPORTED_PROTOCOL ||
-		result == CURLE_URL_MALFORMAT) &&
-	    response_refused_redirect(&fetch->resp))
-		flags |= ERRMAP_BAD_REDIRECT;
+	flags = attempt_flags(fetch, easy, result);
 	error = errmap_classify(result, fetch->errbuf, flags);
 	transfer_info(
 	    easy, &fetch->rec, fetch->resp.body_bytes, error == ERROR_NONE);
+	/*
+	 * libcurl reports no total for attempts it ends before its clock
+	 * starts (a host it cannot convert or resolve): ours measures them.
+	 */
+	if (fetch->rec.time[TIME_TOTAL] < 0)
+		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 	release_easy(fetch);
 	if (schedule_retry(fetch,
 		error == ERROR_NONE ? RECORD_DONE : RECORD_ERROR, error)) {
@@ -385,7 +455,7 @@ on_transfer_done(CURL *easy, CURLcode result, void *arg)
 		drop_file(fetch);
 		return;
 	}
-	finish(fetch, result, error);
+	finish(fetch, result, error, flags);
 }
 
 /*
@@ -413,6 +483,7 @@ start_attempt(struct fetch *fetch)
 		snprintf(
 		    text, sizeof(text), "saving the body: %s", strerror(errno));
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_WRITE, text);
+		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		task_done(fetch->task);
 		return -1;
 	}
@@ -420,6 +491,7 @@ start_attempt(struct fetch *fetch)
 		drop_file(fetch);
 		record_set_error(
 		    &fetch->rec, RECORD_ERROR, ERROR_CONNECT, fetch->errbuf);
+		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		task_done(fetch->task);
 		return -1;
 	}
@@ -433,6 +505,7 @@ start_attempt(struct fetch *fetch)
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_INVALID_URL,
 		    fetch->errbuf[0] != '\0' ? fetch->errbuf
 					     : curlev_error(ctx->curlev));
+		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		drop_file(fetch);
 		easy_put(ctx, easy);
 		fetch->easy = NULL;

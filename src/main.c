@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "msgs.h"
 #include "outcome.h"
+#include "url.h"
 
 /*
  * Opens /dev/null on each of descriptors 0-2 that is closed, so nothing
@@ -62,6 +63,8 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
+	/* Non-ASCII host names reach libcurl's IDN code as UTF-8. */
+	(void)url_global_init();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		msgs_warnx("libcurl failed to initialise");
 		config_free(&cfg);

@@ -29,14 +29,22 @@ struct response {
 	struct savefile *save;
 
 	/* What came, since the last response_reset(). */
-	int	   flags;	/* ERRMAP_TOO_LARGE, _WRITE_FAILED */
-	int	   save_errno;	/* why keeping the body failed */
-	long long  body_bytes;	/* received, past the cap included */
-	struct buf body;	/* with keep_body, at most cap bytes */
-	int	   responded;	/* a status line came */
-	long	   status;	/* the latest status line's; 0: none */
-	char	  *location;	/* its Location, NULL: none */
-	char	  *retry_after; /* its Retry-After, NULL: none */
+	/* ERRMAP_TOO_LARGE, _WRITE_FAILED, _BAD_FRAMING, _HEADERS_TOO_LARGE */
+	int	   flags;
+	int	   save_errno;	 /* why keeping the body failed */
+	long long  body_bytes;	 /* received, past the cap included */
+	struct buf body;	 /* with keep_body, at most cap bytes */
+	int	   responded;	 /* a status line came */
+	long	   status;	 /* the latest status line's; 0: none */
+	char	  *location;	 /* its Location, NULL: none */
+	char	  *retry_after;	 /* its Retry-After, NULL: none */
+	int	   headers_done; /* the final response's header block ended */
+	int	   chunked;	 /* its Transfer-Encoding names chunked */
+	int	   has_te;	 /* it has a Transfer-Encoding */
+	int	   length_bad;	 /* its Content-Length is invalid */
+	long long  length;	 /* its Content-Length; -1: none */
+	long long  header_bytes; /* of the current request, 1xx included */
+	char	   why[128];	 /* with ERRMAP_BAD_FRAMING: what was wrong */
 };
 
 /*
@@ -59,7 +67,15 @@ void response_free(struct response *r);
  */
 size_t response_on_body(char *data, size_t size, size_t nmemb, void *r);
 
-/* CURLOPT_HEADERFUNCTION. Always takes the whole line. */
+/*
+ * CURLOPT_HEADERFUNCTION. Returns nmemb * size, or 0 to stop the transfer:
+ * the request's header lines passed libcurl's total limit
+ * (ERRMAP_HEADERS_TOO_LARGE; libcurl would stop it just after us, and call
+ * it a receive error), or a header block that ends with no
+ * Transfer-Encoding has an invalid Content-Length (RFC 9110 section 8.6,
+ * RFC 9112 section 6.3: not 1*DIGIT, 2^63 or more, or values that differ,
+ * in a list or in several fields; ERRMAP_BAD_FRAMING, with why set).
+ */
 size_t response_on_header(char *line, size_t size, size_t nmemb, void *r);
 
 /*

@@ -16,9 +16,12 @@
  * only where its answer is known to be libcurl's; tests/unit/test_url.c
  * checks that against libcurl.
  */
+#include <langinfo.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -358,4 +361,26 @@ url_scheme_allowed(const char *url)
 
 	n = scheme_len(url, strlen(url));
 	return n > 0 && url[n] == ':' && scheme_ok(url, n);
+}
+
+/* Returns 1 when the current LC_CTYPE's character set is UTF-8. */
+static int
+ctype_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL &&
+	    (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+int
+url_global_init(void)
+{
+	if (setlocale(LC_CTYPE, "C.UTF-8") != NULL ||
+	    setlocale(LC_CTYPE, "C.utf8") != NULL)
+		return 0;
+	if (setlocale(LC_CTYPE, "") != NULL && ctype_is_utf8())
+		return 0;
+	(void)setlocale(LC_CTYPE, "C");
+	return -1;
 }

@@ -39,4 +39,15 @@ enum url_result url_normalise(
  */
 int url_scheme_allowed(const char *url);
 
+/*
+ * Makes libcurl's IDN conversion read host names as UTF-8: libidn2
+ * (idn2_lookup_ul) takes them in the locale's character set, which in the
+ * "C" locale a program starts in is ASCII, so every non-ASCII host would
+ * be refused as a bad URL. Sets LC_CTYPE only (C.UTF-8, else the user's
+ * when that is UTF-8), never LC_NUMERIC: afetch's numbers keep their dots.
+ * Call once at start, before any thread. Returns 0, or -1 when no UTF-8
+ * locale could be set (non-ASCII hosts then fail as libcurl decides).
+ */
+int url_global_init(void);
+
 #endif

@@ -60,9 +60,29 @@ test_plain_codes(void)
 		{ CURLE_RECV_ERROR, ERROR_RESET },
 		{ CURLE_TOO_MANY_REDIRECTS, ERROR_TOO_MANY_REDIRECTS },
 		{ CURLE_FILESIZE_EXCEEDED, ERROR_TOO_LARGE },
-		{ CURLE_OUT_OF_MEMORY, ERROR_TOO_LARGE },
-		{ CURLE_WRITE_ERROR, ERROR_WRITE },
+		/* Without a flag, libcurl's own: a real allocation failure. */
+		{ CURLE_OUT_OF_MEMORY, ERROR_INTERNAL },
+		/* Without a flag, libcurl's content decoder refused the body. */
+		{ CURLE_WRITE_ERROR, ERROR_PROTOCOL },
 		{ CURLE_ABORTED_BY_CALLBACK, ERROR_CANCELLED },
+		{ CURLE_INTERFACE_FAILED, ERROR_CONNECT },
+		{ CURLE_NO_CONNECTION_AVAILABLE, ERROR_CONNECT },
+		{ CURLE_QUIC_CONNECT_ERROR, ERROR_CONNECT },
+		{ CURLE_PROXY, ERROR_CONNECT },
+		{ CURLE_SSL_CLIENTCERT, ERROR_TLS },
+		{ CURLE_FAILED_INIT, ERROR_INTERNAL },
+		{ CURLE_NOT_BUILT_IN, ERROR_INTERNAL },
+		{ CURLE_READ_ERROR, ERROR_INTERNAL },
+		{ CURLE_BAD_FUNCTION_ARGUMENT, ERROR_INTERNAL },
+		{ CURLE_UNKNOWN_OPTION, ERROR_INTERNAL },
+		{ CURLE_SETOPT_OPTION_SYNTAX, ERROR_INTERNAL },
+		{ CURLE_SEND_FAIL_REWIND, ERROR_INTERNAL },
+		{ CURLE_AGAIN, ERROR_INTERNAL },
+		{ CURLE_RECURSIVE_API_CALL, ERROR_INTERNAL },
+		{ CURLE_UNRECOVERABLE_POLL, ERROR_INTERNAL },
+		/* Added after 7.88: known by number (8.6 and 8.8). */
+		{ (CURLcode)100, ERROR_TOO_LARGE },
+		{ (CURLcode)101, ERROR_TLS },
 		/* Anything else: the peer spoke something not HTTP. */
 		{ CURLE_WEIRD_SERVER_REPLY, ERROR_PROTOCOL },
 		{ CURLE_HTTP2, ERROR_PROTOCOL },
@@ -93,6 +113,7 @@ test_names(void)
 	CHECK_STR(record_error_name(ERROR_TOO_LARGE), "too_large");
 	CHECK_STR(record_error_name(ERROR_WRITE), "write");
 	CHECK_STR(record_error_name(ERROR_CANCELLED), "cancelled");
+	CHECK_STR(record_error_name(ERROR_INTERNAL), "internal");
 }
 
 /* Our own reasons for stopping win over whatever libcurl reported. */
@@ -131,34 +152,97 @@ test_bad_redirect(void)
 	    ERROR_UNSUPPORTED_SCHEME);
 }
 
-/* Only the text tells a bad chunk from a reset connection. */
+/*
+ * A receive error is a reset, unless the body was chunked and libcurl
+ * named the chunk: its texts for a bad chunk, 7.88 to 8.x.
+ */
 static void
-test_errbuf_chunk(void)
+test_bad_chunk(void)
 {
 	CLASSIFY(CURLE_RECV_ERROR, "", 0, ERROR_RESET);
-	CLASSIFY(CURLE_RECV_ERROR, "Connection reset by peer", 0, ERROR_RESET);
-	CLASSIFY(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer", 0,
-	    ERROR_RESET);
+	CLASSIFY(CURLE_RECV_ERROR, "", ERRMAP_CHUNKED, ERROR_RESET);
+	CLASSIFY(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer",
+	    ERRMAP_CHUNKED, ERROR_RESET);
 	CLASSIFY(CURLE_RECV_ERROR,
-	    "Malformed encoding found in chunked-encoding", 0, ERROR_PROTOCOL);
-	CLASSIFY(CURLE_RECV_ERROR, "Chunk size too large", 0, ERROR_PROTOCOL);
+	    "OpenSSL SSL_read: error:0A000126:SSL routines::unexpected eof "
+	    "while reading, errno 0",
+	    ERRMAP_CHUNKED, ERROR_RESET);
+	CLASSIFY(CURLE_RECV_ERROR,
+	    "Illegal or missing hexadecimal sequence in chunked-encoding",
+	    ERRMAP_CHUNKED, ERROR_PROTOCOL);
+	CLASSIFY(CURLE_RECV_ERROR,
+	    "chunk hex-length char not a hex digit: 0x7a", ERRMAP_CHUNKED,
+	    ERROR_PROTOCOL);
+	CLASSIFY(CURLE_RECV_ERROR, "invalid chunk size: '18446744073709551616'",
+	    ERRMAP_CHUNKED, ERROR_PROTOCOL);
+	/* Not chunked: the text cannot be about a chunk. */
+	CLASSIFY(CURLE_RECV_ERROR,
+	    "Malformed encoding found in chunked-encoding", 0, ERROR_RESET);
+	/* libcurl's total of header bytes, 8.3 to 8.x: we stop it first. */
+	CLASSIFY(CURLE_RECV_ERROR,
+	    "Too large response headers: 307300 > 307200", 0, ERROR_RESET);
 	/* The text matters only for a receive error. */
-	CLASSIFY(CURLE_SEND_ERROR, "chunk", 0, ERROR_RESET);
-	CLASSIFY(
-	    CURLE_PARTIAL_FILE, "chunked transfer cut off", 0, ERROR_RESET);
+	CLASSIFY(CURLE_SEND_ERROR, "chunk", ERRMAP_CHUNKED, ERROR_RESET);
+	CLASSIFY(CURLE_PARTIAL_FILE, "chunked transfer cut off", ERRMAP_CHUNKED,
+	    ERROR_RESET);
 }
 
-/* libcurl 7.88 reports headers over its limit as out of memory, often
- * with no text: always too_large. */
+/*
+ * Response headers over libcurl's limits: a line over 100 KiB is
+ * CURLE_OUT_OF_MEMORY before 8.6 (the fetch says when), CURLE_TOO_LARGE
+ * from 8.6; the total is ours to stop.
+ */
 static void
-test_errbuf_header(void)
+test_headers_too_large(void)
 {
-	CLASSIFY(CURLE_OUT_OF_MEMORY,
-	    "Avoided giant realloc for header (max is 102400)!", 0,
+	CLASSIFY(CURLE_OUT_OF_MEMORY, "", ERRMAP_OOM_MEANS_LONG_LINE,
 	    ERROR_TOO_LARGE);
-	CLASSIFY(CURLE_OUT_OF_MEMORY, "", 0, ERROR_TOO_LARGE);
-	CLASSIFY(CURLE_OUT_OF_MEMORY, "out of memory", 0, ERROR_TOO_LARGE);
+	CLASSIFY(CURLE_OUT_OF_MEMORY, "", 0, ERROR_INTERNAL);
+	CLASSIFY(CURLE_OUT_OF_MEMORY, "out of memory", 0, ERROR_INTERNAL);
+	CLASSIFY((CURLcode)100, "", 0, ERROR_TOO_LARGE);
+	CLASSIFY(CURLE_WRITE_ERROR, "Failed writing header",
+	    ERRMAP_HEADERS_TOO_LARGE, ERROR_TOO_LARGE);
 	CLASSIFY(CURLE_WEIRD_SERVER_REPLY, "bad header", 0, ERROR_PROTOCOL);
+	CHECK_STR(errmap_message(CURLE_OUT_OF_MEMORY, ERROR_TOO_LARGE,
+		      ERRMAP_OOM_MEANS_LONG_LINE),
+	    "response header line over libcurl's limit (100 KiB)");
+	CHECK_STR(errmap_message((CURLcode)100, ERROR_TOO_LARGE, 0),
+	    "response headers over libcurl's limits");
+	CHECK_STR(errmap_message(CURLE_OUT_OF_MEMORY, ERROR_INTERNAL, 0),
+	    "out of memory in libcurl");
+	/* Our own stop: the fetch words it. */
+	CHECK(errmap_message(CURLE_WRITE_ERROR, ERROR_TOO_LARGE,
+		  ERRMAP_HEADERS_TOO_LARGE) == NULL);
+}
+
+/* A corrupt compressed body is the server's fault; a failed save ours. */
+static void
+test_decoding(void)
+{
+	CLASSIFY(CURLE_WRITE_ERROR, "Failure writing output to destination", 0,
+	    ERROR_PROTOCOL);
+	CLASSIFY(CURLE_BAD_CONTENT_ENCODING,
+	    "Error while processing content unencoding: invalid block type", 0,
+	    ERROR_PROTOCOL);
+	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_WRITE_FAILED, ERROR_WRITE);
+	CHECK_STR(errmap_message(CURLE_WRITE_ERROR, ERROR_PROTOCOL, 0),
+	    "corrupt compressed body");
+	CHECK_STR(errmap_message(CURLE_BAD_CONTENT_ENCODING, ERROR_PROTOCOL, 0),
+	    "corrupt compressed body");
+	CHECK(errmap_message(
+		  CURLE_WRITE_ERROR, ERROR_WRITE, ERRMAP_WRITE_FAILED) == NULL);
+}
+
+/* A Content-Length we refused is a protocol error whatever libcurl said. */
+static void
+test_bad_framing(void)
+{
+	CLASSIFY(CURLE_WRITE_ERROR, "Failed writing header", ERRMAP_BAD_FRAMING,
+	    ERROR_PROTOCOL);
+	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_BAD_FRAMING | ERRMAP_CANCELLED,
+	    ERROR_CANCELLED);
+	CHECK(errmap_message(CURLE_WRITE_ERROR, ERROR_PROTOCOL,
+		  ERRMAP_BAD_FRAMING) == NULL);
 }
 
 int
@@ -169,7 +253,9 @@ main(void)
 	RUN(test_names);
 	RUN(test_flags_first);
 	RUN(test_bad_redirect);
-	RUN(test_errbuf_chunk);
-	RUN(test_errbuf_header);
+	RUN(test_bad_chunk);
+	RUN(test_headers_too_large);
+	RUN(test_decoding);
+	RUN(test_bad_framing);
 	return harness_result();
 }

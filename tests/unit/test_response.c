@@ -122,6 +122,109 @@ test_headers_kept(void)
 	response_free(&r);
 }
 
+/*
+ * Feeds a 200 with the given header lines and the blank line. Returns 1
+ * when the callbacks let the response through, 0 when they stopped it.
+ */
+static int
+framing_ok(const char *const *lines, size_t n)
+{
+	struct response r;
+	size_t		i;
+	int		ok = 1;
+
+	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
+	header(&r, "HTTP/1.1 200 OK\r\n");
+	for (i = 0; i < n && ok; i++)
+		ok = header(&r, lines[i]) == strlen(lines[i]);
+	if (ok)
+		ok = header(&r, "\r\n") == 2;
+	CHECK_INT(!!(r.flags & ERRMAP_BAD_FRAMING), !ok);
+	if (!ok)
+		CHECK(strstr(r.why, "Content-Length") != NULL);
+	response_free(&r);
+	return ok;
+}
+
+#define FRAMING(want, ...)                                                     \
+	do {                                                                   \
+		static const char *const l_[] = { __VA_ARGS__ };               \
+		CHECK_INT(framing_ok(l_, sizeof(l_) / sizeof(l_[0])), want);   \
+	} while (0)
+
+/* Content-Length as RFC 9110 section 8.6 and RFC 9112 section 6.3 say. */
+static void
+test_content_length(void)
+{
+	FRAMING(1, "Content-Length: 5\r\n");
+	FRAMING(1, "content-length:0\r\n");
+	FRAMING(1, "Content-Length: 007 \r\n");
+	FRAMING(1, "Content-Length: 9223372036854775807\r\n");
+	/* Identical duplicates, listed or repeated, are one value. */
+	FRAMING(1, "Content-Length: 5, 5\r\n");
+	FRAMING(1, "Content-Length: 5\r\n", "Content-Length: 5\r\n");
+	FRAMING(0, "Content-Length: 9223372036854775808\r\n");
+	FRAMING(0, "Content-Length: 99999999999999999999999\r\n");
+	FRAMING(0, "Content-Length: 0x10\r\n");
+	FRAMING(0, "Content-Length: 1e3\r\n");
+	FRAMING(0, "Content-Length: +5\r\n");
+	FRAMING(0, "Content-Length: -1\r\n");
+	FRAMING(0, "Content-Length: \r\n");
+	FRAMING(0, "Content-Length: 5 6\r\n");
+	FRAMING(0, "Content-Length: 5, 6\r\n");
+	FRAMING(0, "Content-Length: 5\r\n", "Content-Length: 6\r\n");
+	/* Transfer-Encoding overrides it, before or after. */
+	FRAMING(1, "Content-Length: abc\r\n", "Transfer-Encoding: chunked\r\n");
+	FRAMING(
+	    1, "Transfer-Encoding: chunked\r\n", "Content-Length: 5, 6\r\n");
+}
+
+/* libcurl's total of header bytes per request (300 KiB) is stopped here. */
+static void
+test_header_total(void)
+{
+	struct response r;
+	static char	line[60 * 1024 + 3];
+	int		i, stopped = 0;
+
+	memset(line, 'x', sizeof(line) - 3);
+	memcpy(line, "X-A: ", 5);
+	memcpy(line + sizeof(line) - 3, "\r\n", 3);
+	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
+	/* A redirect's headers do not count towards the next request's. */
+	header(&r, "HTTP/1.1 302 Found\r\n");
+	for (i = 0; i < 4; i++)
+		header(&r, line);
+	header(&r, "\r\n");
+	header(&r, "HTTP/1.1 100 Continue\r\n");
+	header(&r, "\r\n");
+	header(&r, "HTTP/1.1 200 OK\r\n");
+	for (i = 0; i < 6 && !stopped; i++)
+		stopped = header(&r, line) == 0;
+	CHECK_INT(stopped, 1);
+	CHECK_INT(i, 5);
+	CHECK(r.flags & ERRMAP_HEADERS_TOO_LARGE);
+	response_free(&r);
+}
+
+/* Transfer-Encoding is remembered per response, for errmap. */
+static void
+test_chunked(void)
+{
+	struct response r;
+
+	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
+	header(&r, "HTTP/1.1 200 OK\r\n");
+	header(&r, "Transfer-Encoding: gzip, Chunked\r\n");
+	CHECK_INT(r.chunked, 1);
+	header(&r, "\r\n");
+	CHECK_INT(r.headers_done, 1);
+	header(&r, "HTTP/1.1 200 OK\r\n");
+	CHECK_INT(r.chunked, 0);
+	CHECK_INT(r.headers_done, 0);
+	response_free(&r);
+}
+
 int
 main(void)
 {
@@ -129,5 +232,8 @@ main(void)
 	RUN(test_refused_redirect);
 	RUN(test_body_cap);
 	RUN(test_headers_kept);
+	RUN(test_content_length);
+	RUN(test_header_total);
+	RUN(test_chunked);
 	return harness_result();
 }

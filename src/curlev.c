@@ -48,6 +48,7 @@ struct curlev {
 	curlev_done_fn done;
 	void	      *arg;
 	CURLMcode      last_error;
+	unsigned long  drives; /* calls of curl_multi_socket_action */
 	struct watch  *watches;
 	struct fdslot *fds; /* indexed by descriptor */
 	size_t	       nfds;
@@ -119,6 +120,7 @@ on_socket_event(evutil_socket_t fd, short what, void *arg)
 	if (what & EV_WRITE)
 		mask |= CURL_CSELECT_OUT;
 	/* watch may be freed inside this call: do not touch it afterwards. */
+	ce->drives++;
 	curl_multi_socket_action(ce->multi, fd, mask, &running);
 	check_finished(ce);
 }
@@ -131,6 +133,7 @@ on_timer_event(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	ce->drives++;
 	curl_multi_socket_action(ce->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_finished(ce);
 }
@@ -356,6 +359,12 @@ void
 curlev_remove(struct curlev *ce, CURL *easy)
 {
 	curl_multi_remove_handle(ce->multi, easy);
+}
+
+unsigned long
+curlev_drives(const struct curlev *ce)
+{
+	return ce->drives;
 }
 
 const char *

@@ -56,4 +56,12 @@ void curlev_remove(struct curlev *ce, CURL *easy);
 /* The text of the last multi-level failure. */
 const char *curlev_error(const struct curlev *ce);
 
+/*
+ * Returns how many times libcurl has been driven. libcurl begins an added
+ * transfer (and resets what it reports of a pooled handle's previous one)
+ * only when driven, so a count unchanged since curlev_add() means the
+ * handle still speaks of its previous transfer.
+ */
+unsigned long curlev_drives(const struct curlev *ce);
+
 #endif

@@ -60,6 +60,7 @@ struct fetch {
 	char		  *host;
 	double		   read_at;
 	double		   started_at; /* of the current attempt */
+	unsigned long	   added_at;   /* curlev_drives() when it was added */
 	CURL		  *easy;       /* while an attempt runs */
 	struct loop_timer *backoff;    /* while waiting to retry */
 	struct response	   resp;       /* of the current attempt */
@@ -489,8 +490,10 @@ start_attempt(struct fetch *fetch)
 	}
 	if ((easy = easy_get(ctx, fetch->errbuf)) == NULL) {
 		drop_file(fetch);
+		snprintf(text, sizeof(text), "setting up the transfer: %.200s",
+		    fetch->errbuf);
 		record_set_error(
-		    &fetch->rec, RECORD_ERROR, ERROR_CONNECT, fetch->errbuf);
+		    &fetch->rec, RECORD_ERROR, ERROR_INTERNAL, text);
 		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		task_done(fetch->task);
 		return -1;
@@ -502,9 +505,13 @@ start_attempt(struct fetch *fetch)
 	spec.errbuf = fetch->errbuf;
 	if (transfer_prepare(easy, &ctx->opts, &spec) == -1 ||
 	    curlev_add(ctx->curlev, easy) == -1) {
-		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_INVALID_URL,
+		/* The URL was checked when it was read: what fails here is
+		 * afetch's own set-up (memory, the multi handle). */
+		snprintf(text, sizeof(text), "starting the transfer: %.200s",
 		    fetch->errbuf[0] != '\0' ? fetch->errbuf
 					     : curlev_error(ctx->curlev));
+		record_set_error(
+		    &fetch->rec, RECORD_ERROR, ERROR_INTERNAL, text);
 		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		drop_file(fetch);
 		easy_put(ctx, easy);
@@ -512,6 +519,7 @@ start_attempt(struct fetch *fetch)
 		task_done(fetch->task);
 		return -1;
 	}
+	fetch->added_at = curlev_drives(ctx->curlev);
 	return 0;
 }
 
@@ -541,8 +549,11 @@ fetch_cancel(struct task *task, void *data, const char *reason)
 	loop_timer_cancel(fetch->backoff);
 	fetch->backoff = NULL;
 	if (fetch->easy != NULL) {
-		transfer_info(
-		    fetch->easy, &fetch->rec, fetch->resp.body_bytes, 0);
+		/* A pooled handle not yet driven still speaks of the URL
+		 * it fetched before: none of that is this record's. */
+		if (curlev_drives(fetch->ctx->curlev) != fetch->added_at)
+			transfer_info(fetch->easy, &fetch->rec,
+			    fetch->resp.body_bytes, 0);
 		/*
 		 * libcurl updates its total only as the transfer progresses;
 		 * a stalled one is cancelled at our clock, not its.

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -19,122 +20,320 @@
 #define AFETCH_VERSION "0.1.0"
 #define MAX_JOBS       100000
 
-enum opt_id {
-	OPT_JOBS = 'j',
-	OPT_INPUT = 'i',
-	OPT_TIMEOUT = 't',
-	OPT_AGENT = 'A',
-	OPT_HELP = 'h',
-	OPT_VERSION = 'V',
-	OPT_CONNECT_TIMEOUT = 256,
-	OPT_DEADLINE,
-	OPT_FIRST,
-	OPT_ORDER,
-	OPT_WINDOW,
-	OPT_MAX_REDIRS,
-	OPT_NO_FOLLOW,
-	OPT_MAX_SIZE,
-	OPT_HTTP11,
-	OPT_FAIL,
-	OPT_PER_HOST,
-	OPT_RATE,
-	OPT_HOST_RATE,
-	OPT_RETRIES,
-	OPT_RETRY_DELAY,
-	OPT_RETRY_MAX_DELAY,
-	OPT_CACERT,
-	OPT_PROXY,
-	OPT_HEADERS,
-	OPT_BODY,
-	OPT_RESUME,
-	OPT_SHARD,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_SUMMARY,
-	OPT_SUMMARY_JSON,
-	OPT_METHOD = 'X',
-	OPT_HEADER = 'H',
-	OPT_DATA = 'd',
-	OPT_INSECURE = 'k',
-	OPT_OUTPUT_DIR = 'o',
+/*
+ * One option: its names, its argument as the man page writes it, its line
+ * of --help, and the function that applies it (NULL for --help and
+ * --version, which the parser answers itself). getopt_long's tables,
+ * --help and its usage line (the man page's SYNOPSIS, word for word) are
+ * all made from this one table.
+ */
+struct option_spec {
+	const char *name;
+	char	    letter; /* the short option, or 0 */
+	const char *arg;    /* NULL: takes no argument */
+	const char *help;
+	int (*set)(struct config *cfg, const char *arg);
 };
 
-/* The one table of options: getopt_long's and --help's. */
-static const struct option_spec {
-	const char *name;
-	int	    id;
-	const char *arg; /* NULL: takes no argument */
-	const char *help;
-} options[] = {
+/* The parsers: each returns 0, or -1 for a bad value. */
+static int parse_decimal(const char *s, int positive, double *out);
+static int parse_count(
+    const char *s, long long min, long long max, long long *out);
+
+#define COUNT_SETTER(fn, field, type, min, max)                                \
+	static int fn(struct config *cfg, const char *arg)                     \
+	{                                                                      \
+		long long n;                                                   \
+                                                                               \
+		if (parse_count(arg, min, max, &n) == -1)                      \
+			return -1;                                             \
+		cfg->field = (type)n;                                          \
+		return 0;                                                      \
+	}
+#define DECIMAL_SETTER(fn, field, positive)                                    \
+	static int fn(struct config *cfg, const char *arg)                     \
+	{                                                                      \
+		return parse_decimal(arg, positive, &cfg->field);              \
+	}
+#define STRING_SETTER(fn, field)                                               \
+	static int fn(struct config *cfg, const char *arg)                     \
+	{                                                                      \
+		cfg->field = arg;                                              \
+		return 0;                                                      \
+	}
+#define FLAG_SETTER(fn, field, value)                                          \
+	static int fn(struct config *cfg, const char *arg)                     \
+	{                                                                      \
+		(void)arg;                                                     \
+		cfg->field = value;                                            \
+		return 0;                                                      \
+	}
+
+COUNT_SETTER(set_jobs, jobs, size_t, 1, MAX_JOBS)
+COUNT_SETTER(set_per_host, per_host, size_t, 1, MAX_JOBS)
+COUNT_SETTER(set_window, window, size_t, 1, 100000000)
+COUNT_SETTER(set_first, first, long, 1, LONG_MAX)
+COUNT_SETTER(set_max_redirs, max_redirects, long, 0, 1000)
+COUNT_SETTER(set_max_size, max_size, long long, 0, LLONG_MAX)
+COUNT_SETTER(set_retries, retries, int, 0, 1000)
+DECIMAL_SETTER(set_timeout, timeout, 0)
+DECIMAL_SETTER(set_connect_timeout, connect_timeout, 0)
+DECIMAL_SETTER(set_deadline, deadline, 1)
+DECIMAL_SETTER(set_rate, rate, 1)
+DECIMAL_SETTER(set_host_rate, host_rate, 1)
+DECIMAL_SETTER(set_retry_delay, retry_delay, 0)
+DECIMAL_SETTER(set_retry_max_delay, retry_max_delay, 0)
+STRING_SETTER(set_input, input_file)
+STRING_SETTER(set_resume, resume_file)
+STRING_SETTER(set_agent, user_agent)
+STRING_SETTER(set_data, data)
+STRING_SETTER(set_cacert, cacert)
+STRING_SETTER(set_proxy, proxy)
+STRING_SETTER(set_summary_json, summary_json)
+FLAG_SETTER(set_fail, fail, 1)
+FLAG_SETTER(set_insecure, insecure, 1)
+FLAG_SETTER(set_http11, http1_only, 1)
+FLAG_SETTER(set_no_follow, follow_redirects, 0)
+FLAG_SETTER(set_headers, want_headers, 1)
+FLAG_SETTER(set_body, want_body, 1)
+FLAG_SETTER(set_progress, progress, 1)
+FLAG_SETTER(set_no_progress, progress, 0)
+FLAG_SETTER(set_summary, summary, 1)
+
+static int
+set_order(struct config *cfg, const char *arg)
+{
+	if (strcmp(arg, "completed") == 0)
+		cfg->order = ORDER_COMPLETED;
+	else if (strcmp(arg, "input") == 0)
+		cfg->order = ORDER_INPUT;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+set_shard(struct config *cfg, const char *arg)
+{
+	return shard_parse(arg, &cfg->shard_k, &cfg->shard_n);
+}
+
+/* A method is one token: no blanks, which would split the request line. */
+static int
+set_method(struct config *cfg, const char *arg)
+{
+	if (*arg == '\0' || strpbrk(arg, " \t\r\n") != NULL)
+		return -1;
+	cfg->method = arg;
+	return 0;
+}
+
+static int
+set_output_dir(struct config *cfg, const char *arg)
+{
+	if (*arg == '\0')
+		return -1;
+	cfg->output_dir = arg;
+	return 0;
+}
+
+/*
+ * A header is "Name: value" (value may be empty) or "Name;" for an empty
+ * one, as curl takes them; the name is a token and nothing may hold a
+ * line break, which would smuggle another header in.
+ */
+static int
+valid_header(const char *h)
+{
+	const char *p;
+
+	for (p = h; *p != '\0' && *p != ':' && *p != ';'; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	if (p == h || *p == '\0')
+		return 0;
+	return strpbrk(h, "\r\n") == NULL;
+}
+
+static int
+set_header(struct config *cfg, const char *arg)
+{
+	const char **grown;
+
+	if (!valid_header(arg))
+		return -1;
+	grown =
+	    realloc(cfg->headers, (cfg->nheaders + 1) * sizeof(*cfg->headers));
+	if (grown == NULL)
+		return -1;
+	cfg->headers = grown;
+	cfg->headers[cfg->nheaders++] = arg;
+	return 0;
+}
+
+static const struct option_spec options[] = {
 	/* Input */
-	{ "input", OPT_INPUT, "FILE", "read URLs from FILE (- is stdin)" },
-	{ "resume", OPT_RESUME, "FILE",
-	    "skip URLs with a done record in FILE" },
-	{ "shard", OPT_SHARD, "K/N",
-	    "fetch only URLs whose host is in shard K of N" },
+	{ "input", 'i', "file", "read URLs from file (- is stdin)", set_input },
+	{ "resume", 0, "file", "skip URLs with a done record in file",
+	    set_resume },
+	{ "shard", 0, "k/n", "fetch only URLs whose host is in shard k of n",
+	    set_shard },
 	/* Concurrency and pacing */
-	{ "jobs", OPT_JOBS, "N", "at most N transfers in flight (50)" },
-	{ "per-host", OPT_PER_HOST, "N",
-	    "at most N transfers in flight per host" },
-	{ "rate", OPT_RATE, "R", "start at most R requests per second" },
-	{ "host-rate", OPT_HOST_RATE, "R",
-	    "start at most R requests per second per host" },
+	{ "jobs", 'j', "n", "at most n transfers in flight (50)", set_jobs },
+	{ "per-host", 0, "n", "at most n transfers in flight per host",
+	    set_per_host },
+	{ "rate", 0, "r", "start at most r requests per second", set_rate },
+	{ "host-rate", 0, "r", "start at most r requests per second per host",
+	    set_host_rate },
 	/* Timeouts and endings */
-	{ "timeout", OPT_TIMEOUT, "SECS",
-	    "limit for one attempt (30; 0: none)" },
-	{ "connect-timeout", OPT_CONNECT_TIMEOUT, "SECS",
-	    "limit for connecting (10)" },
-	{ "deadline", OPT_DEADLINE, "SECS",
-	    "cancel whatever is unfinished after SECS" },
-	{ "first", OPT_FIRST, "N",
-	    "stop once N tasks finished with a 2xx status" },
-	{ "fail", OPT_FAIL, NULL, "exit 1 when a status is 400 or more" },
+	{ "timeout", 't', "secs", "limit for one attempt (30; 0: none)",
+	    set_timeout },
+	{ "connect-timeout", 0, "secs", "limit for connecting (10)",
+	    set_connect_timeout },
+	{ "deadline", 0, "secs", "cancel whatever is unfinished after secs",
+	    set_deadline },
+	{ "first", 0, "n", "stop once n tasks finished with a 2xx status",
+	    set_first },
+	{ "fail", 0, NULL, "exit 1 when a status is 400 or more", set_fail },
 	/* Retries */
-	{ "retries", OPT_RETRIES, "N", "retry transient failures N times (0)" },
-	{ "retry-delay", OPT_RETRY_DELAY, "SECS",
-	    "first retry backoff, doubled each time (0.5)" },
-	{ "retry-max-delay", OPT_RETRY_MAX_DELAY, "SECS",
-	    "longest wait before a retry (30)" },
+	{ "retries", 0, "n", "retry transient failures n times (0)",
+	    set_retries },
+	{ "retry-delay", 0, "secs",
+	    "first retry backoff, doubled each time (0.5)", set_retry_delay },
+	{ "retry-max-delay", 0, "secs", "longest wait before a retry (30)",
+	    set_retry_max_delay },
 	/* Requests */
-	{ "request", OPT_METHOD, "METHOD",
-	    "request method (GET; POST with -d)" },
-	{ "header", OPT_HEADER, "'NAME: VALUE'",
-	    "add or replace a header (repeatable)" },
-	{ "data", OPT_DATA, "DATA|@FILE",
-	    "send DATA (or FILE's bytes) as the body" },
-	{ "user-agent", OPT_AGENT, "AGENT", "User-Agent (afetch/VERSION)" },
-	{ "insecure", OPT_INSECURE, NULL, "do not verify TLS certificates" },
-	{ "cacert", OPT_CACERT, "FILE",
-	    "verify TLS peers with the CAs in FILE" },
-	{ "proxy", OPT_PROXY, "URL", "send requests through the proxy at URL" },
-	{ "http1.1", OPT_HTTP11, NULL, "use HTTP/1.1 only (no HTTP/2)" },
-	{ "max-redirs", OPT_MAX_REDIRS, "N",
-	    "follow at most N redirects (10)" },
-	{ "no-follow", OPT_NO_FOLLOW, NULL, "do not follow redirects" },
+	{ "request", 'X', "method", "request method (GET; POST with -d)",
+	    set_method },
+	{ "header", 'H', "'name: value'",
+	    "add or replace a header (repeatable)", set_header },
+	{ "data", 'd', "data | @file",
+	    "send data (or @file's bytes) as the body", set_data },
+	{ "user-agent", 'A', "agent", "User-Agent (afetch/VERSION)",
+	    set_agent },
+	{ "insecure", 'k', NULL, "do not verify TLS certificates",
+	    set_insecure },
+	{ "cacert", 0, "file", "verify TLS peers with the CAs in file",
+	    set_cacert },
+	{ "proxy", 0, "url", "send requests through the proxy at url",
+	    set_proxy },
+	{ "http1.1", 0, NULL, "use HTTP/1.1 only (no HTTP/2)", set_http11 },
+	{ "max-redirs", 0, "n", "follow at most n redirects (10)",
+	    set_max_redirs },
+	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
 	/* Responses */
-	{ "headers", OPT_HEADERS, NULL, "add the response headers to records" },
-	{ "body", OPT_BODY, NULL, "add the response body to records" },
-	{ "output-dir", OPT_OUTPUT_DIR, "DIR",
-	    "save each body in a file in DIR" },
-	{ "max-size", OPT_MAX_SIZE, "BYTES",
-	    "abort bodies larger than BYTES (--body: 1 MiB)" },
+	{ "headers", 0, NULL, "add the response headers to records",
+	    set_headers },
+	{ "body", 0, NULL, "add the response body to records", set_body },
+	{ "output-dir", 'o', "dir", "save each body in a file in dir",
+	    set_output_dir },
+	{ "max-size", 0, "bytes",
+	    "abort bodies larger than bytes (--body: 1 MiB)", set_max_size },
 	/* Output and progress */
-	{ "order", OPT_ORDER, "completed|input",
-	    "records as tasks finish, or in input order" },
-	{ "window", OPT_WINDOW, "N",
-	    "at most N tasks read but unwritten (4 x -j)" },
-	{ "progress", OPT_PROGRESS, NULL, "show a progress line on stderr" },
-	{ "no-progress", OPT_NO_PROGRESS, NULL, "never show a progress line" },
-	{ "summary", OPT_SUMMARY, NULL,
-	    "print a summary on stderr at the end" },
-	{ "summary-json", OPT_SUMMARY_JSON, "FILE",
-	    "write the summary to FILE as JSON" },
+	{ "order", 0, "completed | input",
+	    "records as tasks finish, or in input order", set_order },
+	{ "window", 0, "n", "at most n tasks read but unwritten (4 x -j)",
+	    set_window },
+	{ "progress", 0, NULL, "show a progress line on stderr", set_progress },
+	{ "no-progress", 0, NULL, "never show a progress line",
+	    set_no_progress },
+	{ "summary", 0, NULL, "print a summary on stderr at the end",
+	    set_summary },
+	{ "summary-json", 0, "file", "write the summary to file as JSON",
+	    set_summary_json },
 	/* Help and version */
-	{ "help", OPT_HELP, NULL, "print this help and exit" },
-	{ "version", OPT_VERSION, NULL, "print versions and exit" },
+	{ "help", 'h', NULL, "print this help and exit", NULL },
+	{ "version", 'V', NULL, "print versions and exit", NULL },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* The operands, after every option, in the usage line and SYNOPSIS. */
+static const char *const operands[] = { "[URL ...]", "[< urls.txt]" };
+
+/* Where the usage line wraps, and how far its lines are indented. */
+#define USAGE_WIDTH 79
+
+/* Compares letters without case, then lower before upper (BSD order). */
+static int
+letter_order(const void *a, const void *b)
+{
+	int x = *(const char *)a, y = *(const char *)b;
+	int lx = tolower((unsigned char)x), ly = tolower((unsigned char)y);
+
+	return lx != ly ? lx - ly : y - x;
+}
+
+static int
+spec_order(const void *a, const void *b)
+{
+	const struct option_spec *x = *(const struct option_spec *const *)a;
+	const struct option_spec *y = *(const struct option_spec *const *)b;
+
+	if ((x->letter != 0) != (y->letter != 0))
+		return x->letter != 0 ? -1 : 1;
+	if (x->letter != 0)
+		return letter_order(&x->letter, &y->letter);
+	return strcmp(x->name, y->name);
+}
+
+/* Appends one bracketed group to the usage text, wrapping before it. */
+static void
+usage_word(FILE *f, const char *word, size_t *col, size_t indent)
+{
+	size_t len = strlen(word);
+
+	if (*col + 1 + len > USAGE_WIDTH) {
+		fprintf(f, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else if (*col > indent) {
+		fputc(' ', f);
+		(*col)++;
+	}
+	fputs(word, f);
+	*col += len;
+}
+
+/*
+ * The usage line, as in BSD usage(): flags without an argument in one
+ * group, then the short options with an argument, then the long-only
+ * ones, each sorted; the man page's SYNOPSIS lists the same, in order.
+ */
+static void
+usage_line(FILE *f)
+{
+	const struct option_spec *sorted[NOPTIONS];
+	char			  flags[NOPTIONS + 4], word[128];
+	size_t			  i, n = 0, col, indent;
+
+	fputs("usage: afetch ", f);
+	col = indent = strlen("usage: afetch ");
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].letter != 0 && options[i].arg == NULL)
+			flags[n++] = options[i].letter;
+	flags[n] = '\0';
+	qsort(flags, n, 1, letter_order);
+	snprintf(word, sizeof(word), "[-%s]", flags);
+	usage_word(f, word, &col, indent);
+	for (i = n = 0; i < NOPTIONS; i++)
+		if (options[i].letter == 0 || options[i].arg != NULL)
+			sorted[n++] = &options[i];
+	qsort(sorted, n, sizeof(sorted[0]), spec_order);
+	for (i = 0; i < n; i++) {
+		const struct option_spec *o = sorted[i];
+
+		if (o->letter != 0)
+			snprintf(
+			    word, sizeof(word), "[-%c %s]", o->letter, o->arg);
+		else
+			snprintf(word, sizeof(word), "[--%s%s%s]", o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+		usage_word(f, word, &col, indent);
+	}
+	for (i = 0; i < sizeof(operands) / sizeof(operands[0]); i++)
+		usage_word(f, operands[i], &col, indent);
+	fputc('\n', f);
+}
 
 static void
 usage(FILE *f)
@@ -142,14 +341,15 @@ usage(FILE *f)
 	size_t i;
 	char   left[64];
 
-	fprintf(f,
-	    "usage: afetch [options] [URL ...] [< urls.txt]\n\n"
-	    "Fetches URLs concurrently and writes one JSON line per URL.\n\n");
+	usage_line(f);
+	fputs(
+	    "\nFetches URLs concurrently and writes one JSON line per URL.\n\n",
+	    f);
 	for (i = 0; i < NOPTIONS; i++) {
 		const struct option_spec *o = &options[i];
 
-		if (o->id < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id,
+		if (o->letter != 0)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->letter,
 			    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
@@ -169,24 +369,6 @@ version(void)
 	    cv->ssl_version ? cv->ssl_version : "");
 	printf("libevent %s\n", event_get_version());
 	printf("cJSON %s\n", cJSON_Version());
-}
-
-/*
- * A header is "Name: value" (value may be empty) or "Name;" for an empty
- * one, as curl takes them; the name is a token and nothing may hold a
- * line break, which would smuggle another header in.
- */
-static int
-valid_header(const char *h)
-{
-	const char *p;
-
-	for (p = h; *p != '\0' && *p != ':' && *p != ';'; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return 0;
-	if (p == h || *p == '\0')
-		return 0;
-	return strpbrk(h, "\r\n") == NULL;
 }
 
 /*
@@ -248,175 +430,45 @@ config_free(struct config *cfg)
 	cfg->nheaders = 0;
 }
 
-/* Applies one option. Returns 0, or -1 after printing a usage error. */
-static int
-apply(struct config *cfg, int id, const char *arg, const char *name)
+/* Reports the getopt error c ('?' or ':') for the word argv[optind - 1]. */
+static void
+option_error(int c, const char *what)
 {
-	long long n;
-
-	switch (id) {
-	case OPT_JOBS:
-		if (parse_count(arg, 1, MAX_JOBS, &n) == -1)
-			goto bad;
-		cfg->jobs = (size_t)n;
-		break;
-	case OPT_INPUT:
-		cfg->input_file = arg;
-		break;
-	case OPT_ORDER:
-		if (strcmp(arg, "completed") == 0)
-			cfg->order = ORDER_COMPLETED;
-		else if (strcmp(arg, "input") == 0)
-			cfg->order = ORDER_INPUT;
-		else
-			goto bad;
-		break;
-	case OPT_WINDOW:
-		if (parse_count(arg, 1, 100000000, &n) == -1)
-			goto bad;
-		cfg->window = (size_t)n;
-		break;
-	case OPT_TIMEOUT:
-		if (parse_decimal(arg, 0, &cfg->timeout) == -1)
-			goto bad;
-		break;
-	case OPT_CONNECT_TIMEOUT:
-		if (parse_decimal(arg, 0, &cfg->connect_timeout) == -1)
-			goto bad;
-		break;
-	case OPT_DEADLINE:
-		if (parse_decimal(arg, 1, &cfg->deadline) == -1)
-			goto bad;
-		break;
-	case OPT_FIRST:
-		if (parse_count(arg, 1, LONG_MAX, &n) == -1)
-			goto bad;
-		cfg->first = (long)n;
-		break;
-	case OPT_MAX_REDIRS:
-		if (parse_count(arg, 0, 1000, &n) == -1)
-			goto bad;
-		cfg->max_redirects = (long)n;
-		break;
-	case OPT_NO_FOLLOW:
-		cfg->follow_redirects = 0;
-		break;
-	case OPT_MAX_SIZE:
-		if (parse_count(arg, 0, LLONG_MAX, &n) == -1)
-			goto bad;
-		cfg->max_size = n;
-		break;
-	case OPT_AGENT:
-		cfg->user_agent = arg;
-		break;
-	case OPT_HTTP11:
-		cfg->http1_only = 1;
-		break;
-	case OPT_FAIL:
-		cfg->fail = 1;
-		break;
-	case OPT_PER_HOST:
-		if (parse_count(arg, 1, MAX_JOBS, &n) == -1)
-			goto bad;
-		cfg->per_host = (size_t)n;
-		break;
-	case OPT_RATE:
-		if (parse_decimal(arg, 1, &cfg->rate) == -1)
-			goto bad;
-		break;
-	case OPT_HOST_RATE:
-		if (parse_decimal(arg, 1, &cfg->host_rate) == -1)
-			goto bad;
-		break;
-	case OPT_RETRIES:
-		if (parse_count(arg, 0, 1000, &n) == -1)
-			goto bad;
-		cfg->retries = (int)n;
-		break;
-	case OPT_RETRY_DELAY:
-		if (parse_decimal(arg, 0, &cfg->retry_delay) == -1)
-			goto bad;
-		break;
-	case OPT_RETRY_MAX_DELAY:
-		if (parse_decimal(arg, 0, &cfg->retry_max_delay) == -1)
-			goto bad;
-		break;
-	case OPT_METHOD:
-		if (*arg == '\0' || strpbrk(arg, " \t\r\n") != NULL)
-			goto bad;
-		cfg->method = arg;
-		break;
-	case OPT_HEADER: {
-		const char **grown;
-
-		if (!valid_header(arg))
-			goto bad;
-		grown = realloc(
-		    cfg->headers, (cfg->nheaders + 1) * sizeof(*cfg->headers));
-		if (grown == NULL) {
-			msgs_warnx("out of memory");
-			return -1;
-		}
-		cfg->headers = grown;
-		cfg->headers[cfg->nheaders++] = arg;
-		break;
-	}
-	case OPT_DATA:
-		cfg->data = arg;
-		break;
-	case OPT_INSECURE:
-		cfg->insecure = 1;
-		break;
-	case OPT_CACERT:
-		cfg->cacert = arg;
-		break;
-	case OPT_PROXY:
-		cfg->proxy = arg;
-		break;
-	case OPT_HEADERS:
-		cfg->want_headers = 1;
-		break;
-	case OPT_BODY:
-		cfg->want_body = 1;
-		break;
-	case OPT_OUTPUT_DIR:
-		if (*arg == '\0')
-			goto bad;
-		cfg->output_dir = arg;
-		break;
-	case OPT_RESUME:
-		cfg->resume_file = arg;
-		break;
-	case OPT_SHARD:
-		if (shard_parse(arg, &cfg->shard_k, &cfg->shard_n) == -1)
-			goto bad;
-		break;
-	case OPT_PROGRESS:
-		cfg->progress = 1;
-		break;
-	case OPT_NO_PROGRESS:
-		cfg->progress = 0;
-		break;
-	case OPT_SUMMARY:
-		cfg->summary = 1;
-		break;
-	case OPT_SUMMARY_JSON:
-		cfg->summary_json = arg;
-		break;
-	}
-	return 0;
-bad:
-	msgs_warnx("bad value for --%s: '%s' (see afetch --help)", name, arg);
-	return -1;
+	if (c == '?' && optopt > 0 && optopt < 256 &&
+	    strncmp(what, "--", 2) != 0)
+		msgs_warnx("unknown option -%c (see afetch --help)", optopt);
+	else if (c == '?')
+		msgs_warnx("unknown option %s (see afetch --help)", what);
+	else
+		msgs_warnx("option %s needs a value (see afetch --help)", what);
 }
 
+/* The checks across options, once all are read. Returns 0, or -1. */
+static int
+check_config(struct config *cfg)
+{
+	if (cfg->nurls > 0 && cfg->input_file != NULL) {
+		msgs_warnx("URLs given both as arguments and with -i");
+		return -1;
+	}
+	if (cfg->window == 0)
+		cfg->window = cfg->jobs * 4;
+	return 0;
+}
+
+/*
+ * getopt_long returns a short option's letter, or for a long option the
+ * value we gave it: 256 + its index in the table.
+ */
 static const struct option_spec *
-find_spec(int id)
+spec_of(int c)
 {
 	size_t i;
 
+	if (c >= 256 && (size_t)(c - 256) < NOPTIONS)
+		return &options[c - 256];
 	for (i = 0; i < NOPTIONS; i++)
-		if (options[i].id == id)
+		if (options[i].letter != 0 && options[i].letter == c)
 			return &options[i];
 	return NULL;
 }
@@ -441,9 +493,10 @@ cli_parse(int argc, char *argv[], struct config *cfg)
 		longopts[i].has_arg =
 		    options[i].arg ? required_argument : no_argument;
 		longopts[i].flag = NULL;
-		longopts[i].val = options[i].id;
-		if (options[i].id < 256) {
-			shortopts[ns++] = (char)options[i].id;
+		longopts[i].val =
+		    options[i].letter != 0 ? options[i].letter : 256 + (int)i;
+		if (options[i].letter != 0) {
+			shortopts[ns++] = options[i].letter;
 			if (options[i].arg)
 				shortopts[ns++] = ':';
 		}
@@ -453,35 +506,21 @@ cli_parse(int argc, char *argv[], struct config *cfg)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			const char *what = argv[optind - 1];
-
-			if (c == '?' && optopt != 0 && optopt < 256 &&
-			    strncmp(what, "--", 2) != 0)
-				msgs_warnx("unknown option -%c (see afetch "
-					   "--help)",
-				    optopt);
-			else if (c == '?')
-				msgs_warnx("unknown option %s (see afetch "
-					   "--help)",
-				    what);
-			else
-				msgs_warnx("option %s needs a value (see "
-					   "afetch --help)",
-				    what);
+		if (c == '?' || c == ':' || (spec = spec_of(c)) == NULL) {
+			option_error(c, argv[optind - 1]);
 			return CLI_USAGE;
 		}
-		if (c == OPT_HELP) {
-			help = 1;
+		if (spec->set == NULL) {
+			help |= spec->letter == 'h';
+			show_version |= spec->letter == 'V';
 			continue;
 		}
-		if (c == OPT_VERSION) {
-			show_version = 1;
-			continue;
-		}
-		spec = find_spec(c);
-		if (apply(cfg, c, optarg, spec ? spec->name : "?") == -1)
+		if (spec->set(cfg, optarg) == -1) {
+			msgs_warnx(
+			    "bad value for --%s: '%s' (see afetch --help)",
+			    spec->name, optarg);
 			return CLI_USAGE;
+		}
 	}
 	if (help) {
 		usage(stdout);
@@ -493,11 +532,5 @@ cli_parse(int argc, char *argv[], struct config *cfg)
 	}
 	cfg->urls = argv + optind;
 	cfg->nurls = argc - optind;
-	if (cfg->nurls > 0 && cfg->input_file != NULL) {
-		msgs_warnx("URLs given both as arguments and with -i");
-		return CLI_USAGE;
-	}
-	if (cfg->window == 0)
-		cfg->window = cfg->jobs * 4;
-	return CLI_RUN;
+	return check_config(cfg) == -1 ? CLI_USAGE : CLI_RUN;
 }

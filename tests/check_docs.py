@@ -163,11 +163,20 @@ def render(words):
             flag, i = read_flag(words, i)
             out.append(flag)
             continue
+        if w == "Pf" and i + 2 < len(words):
+            # `Pf @ Ar file` is "@file": the prefix joins what follows.
+            rest = render(words[i + 2:])
+            out.append(plain(words[i + 1]) + rest)
+            break
         if w == "Ns":
-            if out and i + 1 < len(words):
-                nxt = render(words[i + 1:i + 2])
-                out[-1] += nxt
-                i += 2
+            # No space: the next word (past any macro) joins the last.
+            j = i + 1
+            while j < len(words) and is_macro(words[j]) and \
+                    words[j] not in ("Fl", "Ns"):
+                j += 1
+            if out and j < len(words) and words[j] != "Fl":
+                out[-1] += plain(words[j])
+                i = j + 1
                 continue
             i += 1
             continue
@@ -247,6 +256,12 @@ def man_options(lines):
         opts.append(Opt(short[0] if short else None,
                         long[0] if long else None, arg))
     return opts
+
+
+def synopsis_text(lines):
+    """The SYNOPSIS as text, each .Op group in brackets, in order."""
+    return " ".join("[" + render(macro_tokens(line[4:])) + "]"
+                    for line in lines if line.startswith(".Op "))
 
 
 def synopsis(lines):
@@ -338,16 +353,22 @@ def examples(lines):
 
 HELP_LINE = re.compile(
     r"^\s+(?:-(?P<short>[A-Za-z0-9]),\s+)?--(?P<long>[A-Za-z0-9][\w.-]*)"
-    r"(?:\[?[ =](?P<arg>'[^']*'|[^\s\]]+)\]?)?(?:\s{2,}|\s*$)")
+    r"(?:\[?[ =](?P<arg>'[^']*'|[^\s\]]+(?: \| [^\s\]]+)*)\]?)?"
+    r"(?:\s{2,}|\s*$)")
 
 
 def help_options(text):
     """Returns (usage line, [Opt]) from afetch --help's output."""
-    usage, opts = None, []
+    usage, opts, in_usage = None, [], False
     for line in text.splitlines():
+        # The usage text runs from "usage:" to the first blank line.
         if line.startswith("usage:"):
-            usage = line[len("usage:"):].strip()
+            usage, in_usage = line[len("usage:"):].strip(), True
             continue
+        if in_usage and line.strip():
+            usage += " " + line.strip()
+            continue
+        in_usage = False
         if not re.match(r"^\s+-", line):
             continue
         m = HELP_LINE.match(line)
@@ -681,6 +702,12 @@ def run(argv):
     check_options(hopts, mopts)
     syn_opts, syn_operands = synopsis(secs.get("SYNOPSIS", []))
     check_synopsis(usage, hopts, syn_opts, syn_operands)
+    # Both come from one table of options, so they agree word for word.
+    syn_text = synopsis_text(secs.get("SYNOPSIS", []))
+    if usage is not None and usage != "afetch " + syn_text:
+        problem("--help's usage is not the man page's SYNOPSIS, word for "
+                "word:\n  usage:    %s\n  SYNOPSIS: afetch %s"
+                % (usage, syn_text))
     check_mentions(source, hopts)
     check_exit_statuses(secs.get("EXIT STATUS", []))
     print("checked %d options of --help against OPTIONS (%d entries) and "

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "hostmap.h"
 
 /* Smallest table; it never shrinks below this. */
@@ -28,19 +29,13 @@ struct hostmap {
 	size_t	       size; /* of each value, rounded up */
 };
 
-/*
- * FNV-1a, 64 bits. Host names come from the user's own input, so a
- * keyed hash against collision flooding is not worth its cost here.
- */
 static uint64_t
 hash_key(const char *key)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV1A_BASIS;
 
-	for (; *key != '\0'; key++) {
-		h ^= (unsigned char)*key;
-		h *= 0x100000001b3ULL;
-	}
+	for (; *key != '\0'; key++)
+		h = hash_fnv1a_step(h, (unsigned char)*key);
 	return h;
 }
 

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "jsonstr.h"
 #include "jsonscan.h"
+#include "hash.h"
 #include "resume.h"
 
 #define CHUNK (64 * 1024)
@@ -43,21 +44,6 @@ struct resume {
 	size_t	     count;
 	int	     unterminated;
 };
-
-/* The table's hash: FNV-1a 64, internal only (any version may change it). */
-static uint64_t
-hash_bytes(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint64_t	     h = UINT64_C(14695981039346656037);
-	size_t		     i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
-}
 
 static int
 entry_equal(const struct resume *r, size_t off, const char *s, size_t len)
@@ -133,7 +119,7 @@ arena_reserve(struct resume *r, size_t need)
 static int
 insert(struct resume *r, const char *s, size_t len)
 {
-	uint64_t     h = hash_bytes(s, len);
+	uint64_t     h = hash_fnv1a(s, len);
 	struct slot *sl;
 	uint32_t     n = (uint32_t)len;
 
@@ -160,7 +146,7 @@ lookup(const struct resume *r, const char *s, size_t len)
 {
 	if (r->count == 0)
 		return 0;
-	return find_slot(r, hash_bytes(s, len), s, len)->off != 0;
+	return find_slot(r, hash_fnv1a(s, len), s, len)->off != 0;
 }
 
 static int

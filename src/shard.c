@@ -1,10 +1,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "shard.h"
-
-#define FNV_OFFSET UINT64_C(14695981039346656037)
-#define FNV_PRIME  UINT64_C(1099511628211)
 
 /*
  * Reads a decimal number of at least one digit from *sp up to the first
@@ -49,7 +47,7 @@ uint64_t
 shard_hash(const char *key, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)key;
-	uint64_t	     h = FNV_OFFSET;
+	uint64_t	     h = HASH_FNV1A_BASIS;
 	size_t		     i;
 	unsigned char	     c;
 
@@ -58,8 +56,7 @@ shard_hash(const char *key, size_t len)
 		/* ASCII only: the result must not depend on the locale. */
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c - 'A' + 'a');
-		h ^= c;
-		h *= FNV_PRIME;
+		h = hash_fnv1a_step(h, c);
 	}
 	return h;
 }

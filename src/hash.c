@@ -1,0 +1,13 @@
+#include "hash.h"
+
+uint64_t
+hash_fnv1a(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t	     h = HASH_FNV1A_BASIS;
+	size_t		     i;
+
+	for (i = 0; i < len; i++)
+		h = hash_fnv1a_step(h, s[i]);
+	return h;
+}

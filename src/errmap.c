@@ -35,8 +35,6 @@ errmap_classify(CURLcode result, const char *errbuf, int flags)
 	if (result == CURLE_OK)
 		return ERROR_NONE;
 	/* Our own reasons for stopping come first: libcurl only saw a "no". */
-	if (flags & ERRMAP_CANCELLED)
-		return ERROR_CANCELLED;
 	if (flags & (ERRMAP_TOO_LARGE | ERRMAP_HEADERS_TOO_LARGE))
 		return ERROR_TOO_LARGE;
 	if (flags & ERRMAP_WRITE_FAILED)
@@ -138,8 +136,8 @@ const char *
 errmap_message(CURLcode result, enum record_error error, int flags)
 {
 	if (flags &
-	    (ERRMAP_CANCELLED | ERRMAP_TOO_LARGE | ERRMAP_HEADERS_TOO_LARGE |
-		ERRMAP_WRITE_FAILED | ERRMAP_BAD_FRAMING))
+	    (ERRMAP_TOO_LARGE | ERRMAP_HEADERS_TOO_LARGE | ERRMAP_WRITE_FAILED |
+		ERRMAP_BAD_FRAMING))
 		return NULL;
 	switch (error) {
 	case ERROR_TOO_LARGE:

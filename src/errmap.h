@@ -20,7 +20,6 @@
 /* What the fetch saw beside libcurl's code. */
 #define ERRMAP_BAD_REDIRECT 0x01 /* a redirect to a refused scheme */
 #define ERRMAP_TOO_LARGE    0x02 /* we stopped the body at --max-size */
-#define ERRMAP_CANCELLED    0x04 /* we stopped the transfer */
 #define ERRMAP_WRITE_FAILED 0x08 /* saving the body failed */
 /* We stopped a response whose framing is invalid (its Content-Length). */
 #define ERRMAP_BAD_FRAMING 0x10

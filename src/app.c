@@ -635,26 +635,26 @@ setup(struct app *app)
 	if ((app->loop = loop_new()) == NULL)
 		return -1;
 	memset(&fo, 0, sizeof(fo));
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.follow_redirects = cfg->follow_redirects;
-	fo.max_redirects = cfg->max_redirects;
-	fo.user_agent = cfg->user_agent;
+	fo.request.timeout = cfg->timeout;
+	fo.request.connect_timeout = cfg->connect_timeout;
+	fo.request.follow_redirects = cfg->follow_redirects;
+	fo.request.max_redirects = cfg->max_redirects;
+	fo.request.user_agent = cfg->user_agent;
 	fo.max_size = cfg->max_size;
-	fo.http1_only = cfg->http1_only;
+	fo.request.http1_only = cfg->http1_only;
 	fo.pool_size = app->jobs;
-	fo.method = cfg->method;
+	fo.request.method = cfg->method;
 	fo.headers = cfg->headers;
 	fo.nheaders = cfg->nheaders;
 	if (reqdata_load(cfg->data, &app->data) == -1)
 		return -1;
-	fo.data = app->data.data;
-	fo.data_len = app->data.len;
-	if (cfg->data != NULL && fo.data == NULL)
-		fo.data = "";
-	fo.insecure = cfg->insecure;
-	fo.cacert = cfg->cacert;
-	fo.proxy = cfg->proxy;
+	fo.request.data = app->data.data;
+	fo.request.data_len = app->data.len;
+	if (cfg->data != NULL && fo.request.data == NULL)
+		fo.request.data = "";
+	fo.request.insecure = cfg->insecure;
+	fo.request.cacert = cfg->cacert;
+	fo.request.proxy = cfg->proxy;
 	fo.want_headers = cfg->want_headers;
 	fo.want_body = cfg->want_body;
 	fo.output_dir = cfg->output_dir;

@@ -166,7 +166,8 @@ easy_get(struct fetch_ctx *ctx, char *errbuf)
 		curl_easy_cleanup(easy);
 		return NULL;
 	}
-	if (transfer_configure(easy, &ctx->opts, ctx->headers, errbuf) == -1) {
+	if (transfer_configure(
+		easy, &ctx->opts.request, ctx->headers, errbuf) == -1) {
 		curl_easy_cleanup(easy);
 		return NULL;
 	}
@@ -218,7 +219,7 @@ static const char *
 timeout_message(
     const struct fetch *fetch, double elapsed, char *buf, size_t size)
 {
-	const struct fetch_options *o = &fetch->ctx->opts;
+	const struct transfer_options *o = &fetch->ctx->opts.request;
 	double connect = o->connect_timeout > 0 ? o->connect_timeout
 						: LIBCURL_CONNECT_TIMEOUT;
 
@@ -503,7 +504,7 @@ start_attempt(struct fetch *fetch)
 	spec.response = &fetch->resp;
 	spec.private = fetch;
 	spec.errbuf = fetch->errbuf;
-	if (transfer_prepare(easy, &ctx->opts, &spec) == -1 ||
+	if (transfer_prepare(easy, &ctx->opts.request, &spec) == -1 ||
 	    curlev_add(ctx->curlev, easy) == -1) {
 		/* The URL was checked when it was read: what fails here is
 		 * afetch's own set-up (memory, the multi handle). */

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "transfer.h"
 
 struct loop;
 struct task;
@@ -37,24 +38,11 @@ struct fetch_ctx;
 #define BODY_DEFAULT_CAP (1024LL * 1024)
 
 struct fetch_options {
-	double	    timeout;	     /* per attempt, seconds; 0: none */
-	double	    connect_timeout; /* seconds; 0: libcurl's */
-	int	    follow_redirects;
-	long	    max_redirects;
-	const char *user_agent;
-	long long   max_size; /* body bytes; < 0: no limit */
-	int	    http1_only;
-	size_t	    pool_size; /* idle easy handles kept */
-
-	/* Requests. */
-	const char	  *method;  /* NULL: GET, or POST with data */
-	const char *const *headers; /* "Name: value", as -H */
-	size_t		   nheaders;
-	const char	  *data; /* request body; NULL: none */
-	size_t		   data_len;
-	int		   insecure;
-	const char	  *cacert;
-	const char	  *proxy;
+	struct transfer_options request;
+	long long		max_size;  /* body bytes; < 0: no limit */
+	size_t			pool_size; /* idle easy handles kept */
+	const char *const      *headers;   /* "Name: value", as -H */
+	size_t			nheaders;
 
 	/* Responses. */
 	int	    want_headers; /* record the headers */

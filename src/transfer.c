@@ -30,7 +30,7 @@ proxy_env_set(void)
 }
 
 int
-transfer_configure(CURL *easy, const struct fetch_options *o,
+transfer_configure(CURL *easy, const struct transfer_options *o,
     struct curl_slist *headers, char *errbuf)
 {
 	CURLcode rc = CURLE_OK;
@@ -114,8 +114,8 @@ transfer_configure(CURL *easy, const struct fetch_options *o,
 }
 
 int
-transfer_prepare(
-    CURL *easy, const struct fetch_options *o, const struct transfer_spec *spec)
+transfer_prepare(CURL *easy, const struct transfer_options *o,
+    const struct transfer_spec *spec)
 {
 	CURLcode rc;
 

@@ -9,10 +9,25 @@
 
 #include <curl/curl.h>
 
-#include "fetch.h"
 #include "record.h"
 
 struct response;
+
+/* What every request of a run asks for, as the command line said. */
+struct transfer_options {
+	double	    timeout;	     /* per attempt, seconds; 0: none */
+	double	    connect_timeout; /* seconds; 0: libcurl's */
+	int	    follow_redirects;
+	long	    max_redirects;
+	const char *user_agent;
+	int	    http1_only;
+	const char *method; /* NULL: GET, or POST with data */
+	const char *data;   /* request body; NULL: none */
+	size_t	    data_len;
+	int	    insecure;
+	const char *cacert;
+	const char *proxy;
+};
 
 /* What differs from one attempt to the next. */
 struct transfer_spec {
@@ -30,7 +45,7 @@ struct transfer_spec {
  * the handle. Returns 0, or -1 with libcurl's reason in errbuf
  * (CURL_ERROR_SIZE bytes); the handle is then not to be used.
  */
-int transfer_configure(CURL *easy, const struct fetch_options *o,
+int transfer_configure(CURL *easy, const struct transfer_options *o,
     struct curl_slist *headers, char *errbuf);
 
 /*
@@ -39,7 +54,7 @@ int transfer_configure(CURL *easy, const struct fetch_options *o,
  * and errbuf must outlive the transfer. Returns 0, or -1 with libcurl's
  * reason in spec->errbuf.
  */
-int transfer_prepare(CURL *easy, const struct fetch_options *o,
+int transfer_prepare(CURL *easy, const struct transfer_options *o,
     const struct transfer_spec *spec);
 
 /* Detaches a finished attempt's memory from the handle before it idles. */

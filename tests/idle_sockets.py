@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A keep-alive socket idle between transfers stays in epoll (src/curlev.c).
+"""A keep-alive socket idle between transfers stays in epoll (src/http/curlev.c).
 
 Two runs against the fixture server:
 

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "latency.h"
 #include "record.h"
 #include "summary.h"
 
@@ -19,41 +20,17 @@
 #define NSTATUSES  (STATUS_MAX - STATUS_MIN + 1)
 #define NERRORS	   (ERROR_INTERNAL + 1)
 
-/*
- * The histogram: values in integer nanoseconds. Below SUB each value has
- * its own bucket; from there each power of two [2^e, 2^(e+1)) is cut into
- * SUB equal buckets, so a bucket is at most 1/SUB of its lower bound wide
- * and its midpoint within 1/(2 SUB) of any value in it.
- */
-#define SUB_BITS 5
-#define SUB	 (1u << SUB_BITS)
-#define TOP_BITS 40
-#define TOP	 (UINT64_C(1) << TOP_BITS)
-#define NBUCKETS (SUB + (TOP_BITS - SUB_BITS) * SUB)
-
 /* The widest bar of '#' in the printed histogram. */
 #define BAR_MAX 40
 
-/* Room for the row bounds of one series, from 1 us up to about 1e18 ns. */
-#define MAX_BOUNDS 64
-
 struct summary {
-	uint64_t records;
-	uint64_t states[NSTATES];
-	uint64_t statuses[NSTATUSES];
-	uint64_t errors[NERRORS];
-	uint64_t bytes;
-	double	 elapsed;
-	uint64_t lat_count;
-	double	 lat_min; /* seconds, exact */
-	double	 lat_max;
-	uint64_t hist[NBUCKETS];
-};
-
-/* A row of the coarse histogram: latencies in (previous le, le]. */
-struct row {
-	uint64_t le; /* nanoseconds */
-	uint64_t count;
+	uint64_t       records;
+	uint64_t       states[NSTATES];
+	uint64_t       statuses[NSTATUSES];
+	uint64_t       errors[NERRORS];
+	uint64_t       bytes;
+	double	       elapsed;
+	struct latency lat; /* of done records */
 };
 
 struct summary *
@@ -66,44 +43,6 @@ void
 summary_free(struct summary *s)
 {
 	free(s);
-}
-
-static size_t
-bucket_of(uint64_t v)
-{
-	unsigned e;
-
-	if (v >= TOP)
-		v = TOP - 1;
-	if (v < SUB)
-		return (size_t)v;
-	for (e = SUB_BITS; (v >> (e + 1)) != 0; e++)
-		;
-	return SUB + (size_t)(e - SUB_BITS) * SUB +
-	    (size_t)((v >> (e - SUB_BITS)) - SUB);
-}
-
-/* Returns the midpoint of bucket i, in nanoseconds. */
-static uint64_t
-bucket_mid(size_t i)
-{
-	size_t	 j;
-	unsigned shift;
-
-	if (i < SUB)
-		return i;
-	j = i - SUB;
-	shift = (unsigned)(j / SUB);
-	return ((uint64_t)(SUB + j % SUB) << shift) +
-	    ((UINT64_C(1) << shift) >> 1);
-}
-
-static uint64_t
-to_ns(double seconds)
-{
-	double ns = seconds * 1e9 + 0.5;
-
-	return ns >= 1.8e19 ? UINT64_MAX : (uint64_t)ns;
 }
 
 void
@@ -120,129 +59,20 @@ summary_add(struct summary *s, const struct record *rec)
 		s->errors[rec->error]++;
 	if (rec->size > 0)
 		s->bytes += (uint64_t)rec->size;
-	/* NaN and the null time (< 0) fail this test. */
-	if (rec->state != RECORD_DONE || !(t >= 0))
-		return;
-	if (s->lat_count == 0 || t < s->lat_min)
-		s->lat_min = t;
-	if (s->lat_count == 0 || t > s->lat_max)
-		s->lat_max = t;
-	s->lat_count++;
-	s->hist[bucket_of(to_ns(t))]++;
+	if (rec->state == RECORD_DONE)
+		latency_add(&s->lat, t);
+}
+
+double
+summary_percentile(const struct summary *s, double q)
+{
+	return latency_percentile(&s->lat, q);
 }
 
 void
 summary_set_elapsed(struct summary *s, double seconds)
 {
 	s->elapsed = seconds > 0 ? seconds : 0;
-}
-
-/*
- * Returns the value bucket i stands for, in nanoseconds: its midpoint,
- * kept within the exact extremes seen. The top bucket also holds every
- * time past the histogram's range, and then stands for the maximum.
- */
-static uint64_t
-clamped_mid(const struct summary *s, size_t i)
-{
-	uint64_t v = bucket_mid(i), lo = to_ns(s->lat_min),
-		 hi = to_ns(s->lat_max);
-
-	if (i == NBUCKETS - 1 && hi >= TOP)
-		return hi;
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-double
-summary_percentile(const struct summary *s, double q)
-{
-	uint64_t rank, seen = 0;
-	size_t	 i;
-
-	if (s->lat_count == 0 || !(q > 0))
-		return -1;
-	if (q >= 1)
-		return s->lat_max;
-	/* Nearest rank: the least value with a share q of all at or below. */
-	rank = (uint64_t)(q * (double)s->lat_count);
-	if ((double)rank < q * (double)s->lat_count)
-		rank++;
-	if (rank < 1)
-		rank = 1;
-	for (i = 0; i < NBUCKETS; i++) {
-		seen += s->hist[i];
-		if (seen >= rank)
-			return (double)clamped_mid(s, i) / 1e9;
-	}
-	return s->lat_max;
-}
-
-/*
- * Fills bounds with a series of "nice" row bounds in nanoseconds, from
- * 1 us upwards: mantissas 1, 2, 5 in each decade for series 0, else only
- * 1, every series-th decade. Returns how many.
- */
-static size_t
-series_bounds(int series, uint64_t *bounds)
-{
-	static const unsigned m125[] = { 1, 2, 5 };
-	uint64_t	      decade = 1000;
-	size_t		      n = 0, j, nm = series == 0 ? 3 : 1;
-	int		      k;
-
-	for (;;) {
-		for (j = 0; j < nm && n < MAX_BOUNDS; j++)
-			bounds[n++] = decade * m125[j];
-		for (k = 0; k < (series == 0 ? 1 : series); k++) {
-			if (decade > UINT64_MAX / 100)
-				return n;
-			decade *= 10;
-		}
-	}
-}
-
-/*
- * Builds at most SUMMARY_ROWS rows covering the latencies: the finest
- * series whose bounds fit from the lowest bucket's value (so the first
- * row is never empty) to the exact maximum (so no row's bound is below a
- * time it counts). Returns the number of rows (0 without latencies).
- */
-static size_t
-build_rows(const struct summary *s, struct row *rows)
-{
-	uint64_t bounds[MAX_BOUNDS], lo, hi, v;
-	size_t	 n, first, last, nrows = 0, i, r;
-	int	 series;
-
-	if (s->lat_count == 0)
-		return 0;
-	for (i = 0; i + 1 < NBUCKETS && s->hist[i] == 0; i++)
-		;
-	lo = clamped_mid(s, i);
-	hi = to_ns(s->lat_max);
-	for (series = 0;; series++) {
-		n = series_bounds(series, bounds);
-		for (first = 0; first + 1 < n && bounds[first] < lo; first++)
-			;
-		for (last = first; last + 1 < n && bounds[last] < hi; last++)
-			;
-		if (last - first + 1 <= SUMMARY_ROWS)
-			break;
-	}
-	for (i = first; i <= last; i++) {
-		rows[nrows].le = bounds[i];
-		rows[nrows++].count = 0;
-	}
-	for (i = 0; i < NBUCKETS; i++) {
-		if (s->hist[i] == 0)
-			continue;
-		v = clamped_mid(s, i);
-		/* Anything past the last bound (absurd times) goes there. */
-		for (r = 0; r + 1 < nrows && rows[r].le < v; r++)
-			;
-		rows[r].count += s->hist[i];
-	}
-	return nrows;
 }
 
 /* Formats a time in seconds for people: "850 us", "12.3 ms", "1.5 s". */
@@ -314,12 +144,12 @@ print_latency(const struct summary *s, FILE *f)
 {
 	static const double	 qs[] = { 0.5, 0.9, 0.99, 1 };
 	static const char *const names[] = { "p50", "p90", "p99", "max" };
-	struct row		 rows[SUMMARY_ROWS];
+	struct latency_row	 rows[SUMMARY_ROWS];
 	char			 t[32];
 	size_t			 i, n, w;
 	uint64_t		 top = 0;
 
-	if (s->lat_count == 0) {
+	if (s->lat.count == 0) {
 		fprintf(f, "  latency     none (no done records)\n");
 		return;
 	}
@@ -328,8 +158,8 @@ print_latency(const struct summary *s, FILE *f)
 		format_time(t, sizeof(t), summary_percentile(s, qs[i]));
 		fprintf(f, "%s%s %s", i > 0 ? ", " : "", names[i], t);
 	}
-	fprintf(f, " (%llu done)\n", (unsigned long long)s->lat_count);
-	n = build_rows(s, rows);
+	fprintf(f, " (%llu done)\n", (unsigned long long)s->lat.count);
+	n = latency_rows(&s->lat, rows, SUMMARY_ROWS);
 	for (i = 0; i < n; i++)
 		if (rows[i].count > top)
 			top = rows[i].count;
@@ -440,11 +270,11 @@ add_latency(cJSON *root, const struct summary *s)
 {
 	static const double	 qs[] = { 0.5, 0.9, 0.99, 1 };
 	static const char *const names[] = { "p50", "p90", "p99", "max" };
-	struct row		 rows[SUMMARY_ROWS];
+	struct latency_row	 rows[SUMMARY_ROWS];
 	cJSON			*obj, *hist, *row;
 	size_t			 i, n;
 
-	if (s->lat_count == 0) {
+	if (s->lat.count == 0) {
 		if (cJSON_AddNullToObject(root, "latency") == NULL)
 			return -1;
 	} else {
@@ -458,7 +288,7 @@ add_latency(cJSON *root, const struct summary *s)
 	}
 	if ((hist = cJSON_AddArrayToObject(root, "histogram")) == NULL)
 		return -1;
-	n = build_rows(s, rows);
+	n = latency_rows(&s->lat, rows, SUMMARY_ROWS);
 	for (i = 0; i < n; i++) {
 		/* Added to the array first, so it is freed with the root. */
 		if ((row = cJSON_CreateObject()) == NULL)

@@ -15,238 +15,7 @@
 
 #include "cli.h"
 #include "msgs.h"
-#include "shard.h"
-
-#define AFETCH_VERSION "0.1.0"
-#define MAX_JOBS       100000
-
-/*
- * One option: its names, its argument as the man page writes it, its line
- * of --help, and the function that applies it (NULL for --help and
- * --version, which the parser answers itself). getopt_long's tables,
- * --help and its usage line (the man page's SYNOPSIS, word for word) are
- * all made from this one table.
- */
-struct option_spec {
-	const char *name;
-	char	    letter; /* the short option, or 0 */
-	const char *arg;    /* NULL: takes no argument */
-	const char *help;
-	int (*set)(struct config *cfg, const char *arg);
-};
-
-/* The parsers: each returns 0, or -1 for a bad value. */
-static int parse_decimal(const char *s, int positive, double *out);
-static int parse_count(
-    const char *s, long long min, long long max, long long *out);
-
-#define COUNT_SETTER(fn, field, type, min, max)                                \
-	static int fn(struct config *cfg, const char *arg)                     \
-	{                                                                      \
-		long long n;                                                   \
-                                                                               \
-		if (parse_count(arg, min, max, &n) == -1)                      \
-			return -1;                                             \
-		cfg->field = (type)n;                                          \
-		return 0;                                                      \
-	}
-#define DECIMAL_SETTER(fn, field, positive)                                    \
-	static int fn(struct config *cfg, const char *arg)                     \
-	{                                                                      \
-		return parse_decimal(arg, positive, &cfg->field);              \
-	}
-#define STRING_SETTER(fn, field)                                               \
-	static int fn(struct config *cfg, const char *arg)                     \
-	{                                                                      \
-		cfg->field = arg;                                              \
-		return 0;                                                      \
-	}
-#define FLAG_SETTER(fn, field, value)                                          \
-	static int fn(struct config *cfg, const char *arg)                     \
-	{                                                                      \
-		(void)arg;                                                     \
-		cfg->field = value;                                            \
-		return 0;                                                      \
-	}
-
-COUNT_SETTER(set_jobs, jobs, size_t, 1, MAX_JOBS)
-COUNT_SETTER(set_per_host, per_host, size_t, 1, MAX_JOBS)
-COUNT_SETTER(set_window, window, size_t, 1, 100000000)
-COUNT_SETTER(set_first, first, long, 1, LONG_MAX)
-COUNT_SETTER(set_max_redirs, max_redirects, long, 0, 1000)
-COUNT_SETTER(set_max_size, max_size, long long, 0, LLONG_MAX)
-COUNT_SETTER(set_retries, retries, int, 0, 1000)
-DECIMAL_SETTER(set_timeout, timeout, 0)
-DECIMAL_SETTER(set_connect_timeout, connect_timeout, 0)
-DECIMAL_SETTER(set_deadline, deadline, 1)
-DECIMAL_SETTER(set_rate, rate, 1)
-DECIMAL_SETTER(set_host_rate, host_rate, 1)
-DECIMAL_SETTER(set_retry_delay, retry_delay, 0)
-DECIMAL_SETTER(set_retry_max_delay, retry_max_delay, 0)
-STRING_SETTER(set_input, input_file)
-STRING_SETTER(set_resume, resume_file)
-STRING_SETTER(set_agent, user_agent)
-STRING_SETTER(set_data, data)
-STRING_SETTER(set_cacert, cacert)
-STRING_SETTER(set_proxy, proxy)
-STRING_SETTER(set_summary_json, summary_json)
-FLAG_SETTER(set_fail, fail, 1)
-FLAG_SETTER(set_insecure, insecure, 1)
-FLAG_SETTER(set_http11, http1_only, 1)
-FLAG_SETTER(set_no_follow, follow_redirects, 0)
-FLAG_SETTER(set_headers, want_headers, 1)
-FLAG_SETTER(set_body, want_body, 1)
-FLAG_SETTER(set_progress, progress, 1)
-FLAG_SETTER(set_no_progress, progress, 0)
-FLAG_SETTER(set_summary, summary, 1)
-
-static int
-set_order(struct config *cfg, const char *arg)
-{
-	if (strcmp(arg, "completed") == 0)
-		cfg->order = ORDER_COMPLETED;
-	else if (strcmp(arg, "input") == 0)
-		cfg->order = ORDER_INPUT;
-	else
-		return -1;
-	return 0;
-}
-
-static int
-set_shard(struct config *cfg, const char *arg)
-{
-	return shard_parse(arg, &cfg->shard_k, &cfg->shard_n);
-}
-
-/* A method is one token: no blanks, which would split the request line. */
-static int
-set_method(struct config *cfg, const char *arg)
-{
-	if (*arg == '\0' || strpbrk(arg, " \t\r\n") != NULL)
-		return -1;
-	cfg->method = arg;
-	return 0;
-}
-
-static int
-set_output_dir(struct config *cfg, const char *arg)
-{
-	if (*arg == '\0')
-		return -1;
-	cfg->output_dir = arg;
-	return 0;
-}
-
-/*
- * A header is "Name: value" (value may be empty) or "Name;" for an empty
- * one, as curl takes them; the name is a token and nothing may hold a
- * line break, which would smuggle another header in.
- */
-static int
-valid_header(const char *h)
-{
-	const char *p;
-
-	for (p = h; *p != '\0' && *p != ':' && *p != ';'; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return 0;
-	if (p == h || *p == '\0')
-		return 0;
-	return strpbrk(h, "\r\n") == NULL;
-}
-
-static int
-set_header(struct config *cfg, const char *arg)
-{
-	const char **grown;
-
-	if (!valid_header(arg))
-		return -1;
-	grown =
-	    realloc(cfg->headers, (cfg->nheaders + 1) * sizeof(*cfg->headers));
-	if (grown == NULL)
-		return -1;
-	cfg->headers = grown;
-	cfg->headers[cfg->nheaders++] = arg;
-	return 0;
-}
-
-static const struct option_spec options[] = {
-	/* Input */
-	{ "input", 'i', "file", "read URLs from file (- is stdin)", set_input },
-	{ "resume", 0, "file", "skip URLs with a done record in file",
-	    set_resume },
-	{ "shard", 0, "k/n", "fetch only URLs whose host is in shard k of n",
-	    set_shard },
-	/* Concurrency and pacing */
-	{ "jobs", 'j', "n", "at most n transfers in flight (50)", set_jobs },
-	{ "per-host", 0, "n", "at most n transfers in flight per host",
-	    set_per_host },
-	{ "rate", 0, "r", "start at most r requests per second", set_rate },
-	{ "host-rate", 0, "r", "start at most r requests per second per host",
-	    set_host_rate },
-	/* Timeouts and endings */
-	{ "timeout", 't', "secs", "limit for one attempt (30; 0: none)",
-	    set_timeout },
-	{ "connect-timeout", 0, "secs", "limit for connecting (10)",
-	    set_connect_timeout },
-	{ "deadline", 0, "secs", "cancel whatever is unfinished after secs",
-	    set_deadline },
-	{ "first", 0, "n", "stop once n tasks finished with a 2xx status",
-	    set_first },
-	{ "fail", 0, NULL, "exit 1 when a status is 400 or more", set_fail },
-	/* Retries */
-	{ "retries", 0, "n", "retry transient failures n times (0)",
-	    set_retries },
-	{ "retry-delay", 0, "secs",
-	    "first retry backoff, doubled each time (0.5)", set_retry_delay },
-	{ "retry-max-delay", 0, "secs", "longest wait before a retry (30)",
-	    set_retry_max_delay },
-	/* Requests */
-	{ "request", 'X', "method", "request method (GET; POST with -d)",
-	    set_method },
-	{ "header", 'H', "'name: value'",
-	    "add or replace a header (repeatable)", set_header },
-	{ "data", 'd', "data | @file",
-	    "send data (or @file's bytes) as the body", set_data },
-	{ "user-agent", 'A', "agent", "User-Agent (afetch/VERSION)",
-	    set_agent },
-	{ "insecure", 'k', NULL, "do not verify TLS certificates",
-	    set_insecure },
-	{ "cacert", 0, "file", "verify TLS peers with the CAs in file",
-	    set_cacert },
-	{ "proxy", 0, "url", "send requests through the proxy at url",
-	    set_proxy },
-	{ "http1.1", 0, NULL, "use HTTP/1.1 only (no HTTP/2)", set_http11 },
-	{ "max-redirs", 0, "n", "follow at most n redirects (10)",
-	    set_max_redirs },
-	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
-	/* Responses */
-	{ "headers", 0, NULL, "add the response headers to records",
-	    set_headers },
-	{ "body", 0, NULL, "add the response body to records", set_body },
-	{ "output-dir", 'o', "dir", "save each body in a file in dir",
-	    set_output_dir },
-	{ "max-size", 0, "bytes",
-	    "abort bodies larger than bytes (--body: 1 MiB)", set_max_size },
-	/* Output and progress */
-	{ "order", 0, "completed | input",
-	    "records as tasks finish, or in input order", set_order },
-	{ "window", 0, "n", "at most n tasks read but unwritten (4 x -j)",
-	    set_window },
-	{ "progress", 0, NULL, "show a progress line on stderr", set_progress },
-	{ "no-progress", 0, NULL, "never show a progress line",
-	    set_no_progress },
-	{ "summary", 0, NULL, "print a summary on stderr at the end",
-	    set_summary },
-	{ "summary-json", 0, "file", "write the summary to file as JSON",
-	    set_summary_json },
-	/* Help and version */
-	{ "help", 'h', NULL, "print this help and exit", NULL },
-	{ "version", 'V', NULL, "print versions and exit", NULL },
-};
-
-#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+#include "options.h"
 
 /* The operands, after every option, in the usage line and SYNOPSIS. */
 static const char *const operands[] = { "[URL ...]", "[< urls.txt]" };
@@ -302,20 +71,20 @@ usage_word(FILE *f, const char *word, size_t *col, size_t indent)
 static void
 usage_line(FILE *f)
 {
-	const struct option_spec *sorted[NOPTIONS];
-	char			  flags[NOPTIONS + 4], word[128];
+	const struct option_spec *sorted[OPTIONS_MAX];
+	char			  flags[OPTIONS_MAX + 1], word[128];
 	size_t			  i, n = 0, col, indent;
 
 	fputs("usage: afetch ", f);
 	col = indent = strlen("usage: afetch ");
-	for (i = 0; i < NOPTIONS; i++)
+	for (i = 0; i < noptions; i++)
 		if (options[i].letter != 0 && options[i].arg == NULL)
 			flags[n++] = options[i].letter;
 	flags[n] = '\0';
 	qsort(flags, n, 1, letter_order);
 	snprintf(word, sizeof(word), "[-%s]", flags);
 	usage_word(f, word, &col, indent);
-	for (i = n = 0; i < NOPTIONS; i++)
+	for (i = n = 0; i < noptions; i++)
 		if (options[i].letter == 0 || options[i].arg != NULL)
 			sorted[n++] = &options[i];
 	qsort(sorted, n, sizeof(sorted[0]), spec_order);
@@ -345,7 +114,7 @@ usage(FILE *f)
 	fputs(
 	    "\nFetches URLs concurrently and writes one JSON line per URL.\n\n",
 	    f);
-	for (i = 0; i < NOPTIONS; i++) {
+	for (i = 0; i < noptions; i++) {
 		const struct option_spec *o = &options[i];
 
 		if (o->letter != 0)
@@ -369,65 +138,6 @@ version(void)
 	    cv->ssl_version ? cv->ssl_version : "");
 	printf("libevent %s\n", event_get_version());
 	printf("cJSON %s\n", cJSON_Version());
-}
-
-/*
- * Parses a decimal number (seconds, or a rate): finite, at most 1e9, and
- * 0 or more, or with positive set, more than 0.
- */
-static int
-parse_decimal(const char *s, int positive, double *out)
-{
-	char  *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v < 0 ||
-	    (positive && v == 0) || v > 1e9)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Parses a whole number in [min, max]. */
-static int
-parse_count(const char *s, long long min, long long max, long long *out)
-{
-	char	 *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static void
-defaults(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->jobs = 50;
-	cfg->order = ORDER_COMPLETED;
-	cfg->timeout = 30;
-	cfg->connect_timeout = 10;
-	cfg->follow_redirects = 1;
-	cfg->max_redirects = 10;
-	cfg->user_agent = "afetch/" AFETCH_VERSION;
-	cfg->max_size = -1;
-	cfg->retry_delay = 0.5;
-	cfg->retry_max_delay = 30;
-	cfg->progress = -1;
-}
-
-void
-config_free(struct config *cfg)
-{
-	free(cfg->headers);
-	cfg->headers = NULL;
-	cfg->nheaders = 0;
 }
 
 /* Reports the getopt error c ('?' or ':') for the word argv[optind - 1]. */
@@ -465,9 +175,9 @@ spec_of(int c)
 {
 	size_t i;
 
-	if (c >= 256 && (size_t)(c - 256) < NOPTIONS)
+	if (c >= 256 && (size_t)(c - 256) < noptions)
 		return &options[c - 256];
-	for (i = 0; i < NOPTIONS; i++)
+	for (i = 0; i < noptions; i++)
 		if (options[i].letter != 0 && options[i].letter == c)
 			return &options[i];
 	return NULL;
@@ -476,19 +186,19 @@ spec_of(int c)
 enum cli_result
 cli_parse(int argc, char *argv[], struct config *cfg)
 {
-	struct option		  longopts[NOPTIONS + 1];
-	char			  shortopts[2 * NOPTIONS + 2];
+	struct option		  longopts[OPTIONS_MAX + 1];
+	char			  shortopts[2 * OPTIONS_MAX + 2];
 	size_t			  i, ns = 0;
 	int			  c, help = 0, show_version = 0;
 	const struct option_spec *spec;
 
-	defaults(cfg);
+	config_defaults(cfg);
 	/*
 	 * GNU-style: options may follow URLs. A leading ':' makes getopt
 	 * report a missing value as ':' rather than '?'.
 	 */
 	shortopts[ns++] = ':';
-	for (i = 0; i < NOPTIONS; i++) {
+	for (i = 0; i < noptions; i++) {
 		longopts[i].name = options[i].name;
 		longopts[i].has_arg =
 		    options[i].arg ? required_argument : no_argument;
@@ -501,7 +211,7 @@ cli_parse(int argc, char *argv[], struct config *cfg)
 				shortopts[ns++] = ':';
 		}
 	}
-	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+	memset(&longopts[noptions], 0, sizeof(longopts[0]));
 	shortopts[ns] = '\0';
 
 	opterr = 0;

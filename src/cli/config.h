@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#define AFETCH_VERSION "0.1.0"
+
 enum order {
 	ORDER_COMPLETED, /* as each task finishes */
 	ORDER_INPUT	 /* in input order, streamed */

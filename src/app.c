@@ -654,6 +654,7 @@ setup(struct app *app)
 		fo.data = "";
 	fo.insecure = cfg->insecure;
 	fo.cacert = cfg->cacert;
+	fo.capath = cfg->capath;
 	fo.proxy = cfg->proxy;
 	fo.want_headers = cfg->want_headers;
 	fo.want_body = cfg->want_body;

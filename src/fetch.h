@@ -53,7 +53,8 @@ struct fetch_options {
 	const char	  *data; /* request body; NULL: none */
 	size_t		   data_len;
 	int		   insecure;
-	const char	  *cacert;
+	const char	  *cacert; /* with capath: NULL both for the system's */
+	const char	  *capath;
 	const char	  *proxy;
 
 	/* Responses. */

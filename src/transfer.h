@@ -13,6 +13,7 @@
 #include "record.h"
 
 struct response;
+struct tlstrust;
 
 /* What differs from one attempt to the next. */
 struct transfer_spec {
@@ -26,12 +27,12 @@ struct transfer_spec {
  * Sets the options every transfer of the run shares on a new easy handle:
  * done once per handle, which then keeps them from one attempt to the next
  * (libcurl keeps a handle's options between transfers). headers is the -H
- * list or NULL; it, and the strings and request body in o, must outlive
- * the handle. Returns 0, or -1 with libcurl's reason in errbuf
+ * list or NULL; trust the CAs to verify peers with (NULL with -k); they,
+ * and the strings and request body in o, must outlive the handle. Returns 0, or -1 with libcurl's reason in errbuf
  * (CURL_ERROR_SIZE bytes); the handle is then not to be used.
  */
 int transfer_configure(CURL *easy, const struct fetch_options *o,
-    struct curl_slist *headers, char *errbuf);
+    struct curl_slist *headers, const struct tlstrust *trust, char *errbuf);
 
 /*
  * Sets what is particular to one attempt on a configured handle: its URL,

@@ -337,6 +337,23 @@ curlev_adopt(struct curlev *ce, CURL *easy)
 {
 	CURLcode rc;
 
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/*
+	 * A transfer that ends while its name is still being resolved
+	 * (a timeout, a cancel, the deadline) would otherwise have libcurl
+	 * join its resolver thread on the loop's thread (in socket_action
+	 * or remove_handle), blocking the loop for as long as the resolver
+	 * takes: seconds, or the resolver's
+	 * whole timeout when it never answers. With QUICK_EXIT libcurl
+	 * (7.87 and later) detaches the thread instead; it frees its own
+	 * memory when getaddrinfo() returns, and a run that ends first
+	 * leaves it to the exit. An older libcurl refuses the option, and
+	 * then joins as before.
+	 */
+	if ((rc = curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L)) != CURLE_OK &&
+	    rc != CURLE_UNKNOWN_OPTION)
+		return rc;
+#endif
 	if ((rc = curl_easy_setopt(
 		 easy, CURLOPT_OPENSOCKETFUNCTION, open_socket)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, ce)) !=

@@ -124,7 +124,8 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	if (ctx->opts.pool_size > 0 &&
 	    (ctx->idle = calloc(ctx->opts.pool_size, sizeof(CURL *))) == NULL)
 		goto fail;
-	if ((ctx->curlev = curlev_new(loop, on_transfer_done, ctx)) == NULL)
+	if ((ctx->curlev = curlev_new(loop, on_transfer_done, ctx)) == NULL ||
+	    curlev_set_pool(ctx->curlev, (long)ctx->opts.pool_size) == -1)
 		goto fail;
 	return ctx;
 fail:

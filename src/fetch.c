@@ -117,7 +117,6 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 		errno = saved == ENOMEM ? EIO : saved;
 		return NULL;
 	}
-	/* Before the first transfer: loading may take a while. */
 	if (!opts->insecure &&
 	    (ctx->trust = tlstrust_new(opts->cacert, opts->capath)) == NULL)
 		goto fail;

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
@@ -10,12 +11,17 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "msgs.h"
 #include "tlstrust.h"
 
 struct tlstrust {
-	char	   *cafile; /* as given; NULL: none, or the default */
+	char	   *cafile; /* as given; NULL: none (the fallback's options) */
 	char	   *capath;
-	X509_STORE *store; /* NULL: libcurl loads per connection */
+	char	   *loadfile; /* what the shared store is made of: the given */
+	char	   *loadpath; /* files, or libcurl's defaults */
+	int	    shared;   /* connections share a store, made on first use */
+	int	    failed;   /* making it was tried, and failed */
+	X509_STORE *store;
 };
 
 /*
@@ -110,50 +116,69 @@ struct tlstrust *
 tlstrust_new(const char *cafile, const char *capath)
 {
 	struct tlstrust *t;
-	char		*deffile = NULL, *defpath = NULL;
+	char		*file = NULL, *path = NULL;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	if ((cafile != NULL && (t->cafile = strdup(cafile)) == NULL) ||
-	    (capath != NULL && (t->capath = strdup(capath)) == NULL)) {
-		tlstrust_free(t);
-		return NULL;
-	}
+	    (capath != NULL && (t->capath = strdup(capath)) == NULL))
+		goto fail;
 	if (!curl_uses_our_openssl())
 		return t;
-	if (cafile != NULL || capath != NULL)
-		t->store = store_load(cafile, capath);
-	else if (curl_default_paths(&deffile, &defpath) == 0) {
-		t->store = store_load(deffile, defpath);
-		free(deffile);
-		free(defpath);
-	}
+	if (cafile != NULL || capath != NULL) {
+		if ((cafile != NULL && (file = strdup(cafile)) == NULL) ||
+		    (capath != NULL && (path = strdup(capath)) == NULL)) {
+			free(file);
+			goto fail;
+		}
+	} else if (curl_default_paths(&file, &path) == -1)
+		return t;
+	t->loadfile = file;
+	t->loadpath = path;
+	/*
+	 * A CA file that cannot be read is left to libcurl, which then fails
+	 * each transfer with its own precise message, as it always did.
+	 */
+	t->shared = file == NULL || access(file, R_OK) == 0;
 	return t;
+fail:
+	tlstrust_free(t);
+	return NULL;
 }
 
 /*
  * CURLOPT_SSL_CTX_FUNCTION: runs once per new TLS connection. The SSL_CTX
  * takes a reference to the shared store and drops its own empty one;
- * nothing is read or decoded.
+ * nothing is read or decoded. The store is made on the first call rather
+ * than at start, so that a run without TLS never pays for it (the system
+ * bundle costs about 22 ms of CPU).
  */
 static CURLcode
 on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
 {
-	X509_STORE *store = arg;
+	struct tlstrust *t = arg;
 
 	(void)easy;
-	if (X509_STORE_up_ref(store) != 1)
+	if (t->store == NULL && !t->failed &&
+	    (t->store = store_load(t->loadfile, t->loadpath)) == NULL) {
+		t->failed = 1;
+		msgs_warnx("%s: no certificate authorities could be loaded",
+		    t->loadfile != NULL ? t->loadfile : t->loadpath);
+	}
+	if (t->store == NULL)
+		return CURLE_SSL_CACERT_BADFILE;
+	if (X509_STORE_up_ref(t->store) != 1)
 		return CURLE_OUT_OF_MEMORY;
-	SSL_CTX_set_cert_store(ssl_ctx, store);
+	SSL_CTX_set_cert_store(ssl_ctx, t->store);
 	return CURLE_OK;
 }
 
 CURLcode
-tlstrust_apply(const struct tlstrust *t, CURL *easy)
+tlstrust_apply(struct tlstrust *t, CURL *easy)
 {
 	CURLcode rc;
 
-	if (t->store != NULL) {
+	if (t->shared) {
 		/*
 		 * With no CA file or directory set, libcurl loads nothing,
 		 * whatever its version: 7.88 fills the store after this
@@ -161,8 +186,8 @@ tlstrust_apply(const struct tlstrust *t, CURL *easy)
 		 */
 		if ((rc = curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION,
 			 on_ssl_ctx)) == CURLE_OK &&
-		    (rc = curl_easy_setopt(
-			 easy, CURLOPT_SSL_CTX_DATA, t->store)) == CURLE_OK &&
+		    (rc = curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, t)) ==
+			CURLE_OK &&
 		    (rc = curl_easy_setopt(
 			 easy, CURLOPT_CAINFO, (char *)NULL)) == CURLE_OK)
 			rc = curl_easy_setopt(
@@ -185,7 +210,7 @@ tlstrust_apply(const struct tlstrust *t, CURL *easy)
 int
 tlstrust_shared(const struct tlstrust *t)
 {
-	return t->store != NULL;
+	return t->shared;
 }
 
 void
@@ -196,5 +221,7 @@ tlstrust_free(struct tlstrust *t)
 	X509_STORE_free(t->store);
 	free(t->cafile);
 	free(t->capath);
+	free(t->loadfile);
+	free(t->loadpath);
 	free(t);
 }

@@ -7,14 +7,18 @@
  * no CA directory is set, and Debian's libcurl always has one
  * (/etc/ssl/certs): decoding the 140-odd certificates of the system
  * bundle again costs about 22 ms of CPU per connection under OpenSSL 3.0,
- * on the loop's thread. Here the store is built once, before the first
- * transfer, and each new SSL_CTX is handed a reference to it through
- * CURLOPT_SSL_CTX_FUNCTION, with libcurl told to load nothing itself.
+ * on the loop's thread. Here the store is built once, when the first TLS
+ * connection needs it, and each new SSL_CTX is handed a reference to it
+ * through CURLOPT_SSL_CTX_FUNCTION, with libcurl told to load nothing
+ * itself. A CA file that is there but holds no certificate then fails
+ * every TLS transfer as CURLE_SSL_CACERT_BADFILE, with one warning.
  *
- * Where that cannot be done safely (libcurl not built on the OpenSSL
- * afetch links, or the CA file or directory cannot be loaded), the easy
- * handles get plain CURLOPT_CAINFO / CURLOPT_CAPATH instead: correct, and
- * libcurl then reports a bad file per transfer as it always did.
+ * Where sharing cannot be done safely (libcurl not built on the OpenSSL
+ * afetch links) or the CA file cannot be read, the easy handles get plain
+ * CURLOPT_CAINFO / CURLOPT_CAPATH instead: correct, and libcurl then
+ * reports a bad file per transfer as it always did.
+ *
+ * Not thread-safe: one trust per loop.
  */
 #ifndef AFETCH_TLSTRUST_H
 #define AFETCH_TLSTRUST_H
@@ -27,9 +31,9 @@ struct tlstrust;
  * Returns the trust for cafile and capath (either may be NULL). With
  * neither given, it is libcurl's built-in default (on Debian the
  * ca-certificates bundle and /etc/ssl/certs); with one or both given, it
- * is exactly those. Loading happens here, once. Returns NULL only when
- * out of memory; a file that cannot be loaded is not an error here (see
- * above). The strings are copied.
+ * is exactly those. Nothing is loaded yet. Returns NULL only when out of
+ * memory; a file that cannot be loaded is not an error here (see above).
+ * The strings are copied.
  */
 struct tlstrust *tlstrust_new(const char *cafile, const char *capath);
 
@@ -38,11 +42,11 @@ struct tlstrust *tlstrust_new(const char *cafile, const char *capath);
  * one, or libcurl's own loading of the same files. t must outlive the
  * handle. Returns CURLE_OK or libcurl's refusal of an option.
  */
-CURLcode tlstrust_apply(const struct tlstrust *t, CURL *easy);
+CURLcode tlstrust_apply(struct tlstrust *t, CURL *easy);
 
 /*
- * Returns 1 when connections share one store loaded at start, 0 when
- * libcurl loads the CAs per connection (the fallback).
+ * Returns 1 when connections share one store, loaded once, 0 when libcurl
+ * loads the CAs per connection (the fallback).
  */
 int tlstrust_shared(const struct tlstrust *t);
 

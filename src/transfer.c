@@ -32,7 +32,7 @@ proxy_env_set(void)
 
 int
 transfer_configure(CURL *easy, const struct fetch_options *o,
-    struct curl_slist *headers, const struct tlstrust *trust, char *errbuf)
+    struct curl_slist *headers, struct tlstrust *trust, char *errbuf)
 {
 	CURLcode rc = CURLE_OK;
 

@@ -32,7 +32,7 @@ struct transfer_spec {
  * (CURL_ERROR_SIZE bytes); the handle is then not to be used.
  */
 int transfer_configure(CURL *easy, const struct fetch_options *o,
-    struct curl_slist *headers, const struct tlstrust *trust, char *errbuf);
+    struct curl_slist *headers, struct tlstrust *trust, char *errbuf);
 
 /*
  * Sets what is particular to one attempt on a configured handle: its URL,

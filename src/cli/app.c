@@ -203,6 +203,7 @@ setup(struct app *app)
 		fo.request.data = "";
 	fo.request.insecure = cfg->insecure;
 	fo.request.cacert = cfg->cacert;
+	fo.request.capath = cfg->capath;
 	fo.request.proxy = cfg->proxy;
 	fo.want_headers = cfg->want_headers;
 	fo.want_body = cfg->want_body;

@@ -49,6 +49,7 @@ struct config {
 	const char  *data; /* -d as given: text, or @FILE */
 	int	     insecure;
 	const char  *cacert;
+	const char  *capath;
 	const char  *proxy;
 
 	/* Responses. */

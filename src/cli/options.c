@@ -124,6 +124,7 @@ STRING_SETTER(set_resume, resume_file)
 STRING_SETTER(set_agent, user_agent)
 STRING_SETTER(set_data, data)
 STRING_SETTER(set_cacert, cacert)
+STRING_SETTER(set_capath, capath)
 STRING_SETTER(set_proxy, proxy)
 STRING_SETTER(set_summary_json, summary_json)
 FLAG_SETTER(set_fail, fail, 1)
@@ -251,6 +252,8 @@ const struct option_spec options[] = {
 	    set_insecure },
 	{ "cacert", 0, "file", "verify TLS peers with the CAs in file",
 	    set_cacert },
+	{ "capath", 0, "dir", "verify TLS peers with the CAs in dir (hashed)",
+	    set_capath },
 	{ "proxy", 0, "url", "send requests through the proxy at url",
 	    set_proxy },
 	{ "http1.1", 0, NULL, "use HTTP/1.1 only (no HTTP/2)", set_http11 },

@@ -32,6 +32,13 @@ struct curlev *curlev_new(struct loop *loop, curlev_done_fn done, void *arg);
  */
 void curlev_free(struct curlev *ce);
 
+/*
+ * Sizes the connection pool for up to transfers at a time: libcurl keeps
+ * at least that many connections open, in use or idle. Returns 0, or -1
+ * when libcurl refuses.
+ */
+int curlev_set_pool(struct curlev *ce, long transfers);
+
 /* The multi handle, for options such as CURLMOPT_MAX_HOST_CONNECTIONS. */
 CURLM *curlev_multi(struct curlev *ce);
 

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "response.h"
+#include "tlstrust.h"
 #include "transfer.h"
 
 /*
@@ -31,7 +32,7 @@ proxy_env_set(void)
 
 int
 transfer_configure(CURL *easy, const struct transfer_options *o,
-    struct curl_slist *headers, char *errbuf)
+    struct curl_slist *headers, struct tlstrust *trust, char *errbuf)
 {
 	CURLcode rc = CURLE_OK;
 
@@ -85,8 +86,8 @@ transfer_configure(CURL *easy, const struct transfer_options *o,
 		SET(CURLOPT_SSL_VERIFYPEER, 0L);
 		SET(CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (o->cacert != NULL)
-		SET(CURLOPT_CAINFO, o->cacert);
+	if (rc == CURLE_OK && trust != NULL)
+		rc = tlstrust_apply(trust, easy);
 	/*
 	 * A 64 KiB receive buffer takes bulk bodies in a quarter of the
 	 * reads (and polls) of libcurl's 16 KiB: bench S3 runs 1.3x faster.

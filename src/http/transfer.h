@@ -12,6 +12,7 @@
 #include "record.h"
 
 struct response;
+struct tlstrust;
 
 /* What every request of a run asks for, as the command line said. */
 struct transfer_options {
@@ -25,7 +26,8 @@ struct transfer_options {
 	const char *data;   /* request body; NULL: none */
 	size_t	    data_len;
 	int	    insecure;
-	const char *cacert;
+	const char *cacert; /* with capath: NULL both for the system's */
+	const char *capath;
 	const char *proxy;
 };
 
@@ -41,12 +43,12 @@ struct transfer_spec {
  * Sets the options every transfer of the run shares on a new easy handle:
  * done once per handle, which then keeps them from one attempt to the next
  * (libcurl keeps a handle's options between transfers). headers is the -H
- * list or NULL; it, and the strings and request body in o, must outlive
- * the handle. Returns 0, or -1 with libcurl's reason in errbuf
+ * list or NULL; trust the CAs to verify peers with (NULL with -k); they,
+ * and the strings and request body in o, must outlive the handle. Returns 0, or -1 with libcurl's reason in errbuf
  * (CURL_ERROR_SIZE bytes); the handle is then not to be used.
  */
 int transfer_configure(CURL *easy, const struct transfer_options *o,
-    struct curl_slist *headers, char *errbuf);
+    struct curl_slist *headers, struct tlstrust *trust, char *errbuf);
 
 /*
  * Sets what is particular to one attempt on a configured handle: its URL,

@@ -32,6 +32,7 @@
 #include "retry.h"
 #include "savefile.h"
 #include "task.h"
+#include "tlstrust.h"
 #include "transfer.h"
 #include "url.h"
 
@@ -44,6 +45,7 @@ struct fetch_ctx {
 	struct curlev	    *curlev;
 	struct fetch_options opts;
 	struct curl_slist   *headers;  /* -H, shared by all transfers */
+	struct tlstrust	    *trust;    /* CAs, loaded once; NULL with -k */
 	struct savedir	    *savedir;  /* -o DIR, or NULL */
 	long long	     body_cap; /* body bytes; < 0: no limit */
 	uint64_t	     rng;      /* jitter and temporary names */
@@ -115,10 +117,15 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 		errno = saved == ENOMEM ? EIO : saved;
 		return NULL;
 	}
+	if (!opts->request.insecure &&
+	    (ctx->trust = tlstrust_new(
+		 opts->request.cacert, opts->request.capath)) == NULL)
+		goto fail;
 	if (ctx->opts.pool_size > 0 &&
 	    (ctx->idle = calloc(ctx->opts.pool_size, sizeof(CURL *))) == NULL)
 		goto fail;
-	if ((ctx->curlev = curlev_new(loop, on_transfer_done, ctx)) == NULL)
+	if ((ctx->curlev = curlev_new(loop, on_transfer_done, ctx)) == NULL ||
+	    curlev_set_pool(ctx->curlev, (long)ctx->opts.pool_size) == -1)
 		goto fail;
 	return ctx;
 fail:
@@ -139,6 +146,7 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 		curl_easy_cleanup(ctx->idle[i]);
 	curlev_free(ctx->curlev);
 	curl_slist_free_all(ctx->headers);
+	tlstrust_free(ctx->trust);
 	savefile_dir_close(ctx->savedir);
 	free(ctx->idle);
 	free(ctx);
@@ -166,8 +174,8 @@ easy_get(struct fetch_ctx *ctx, char *errbuf)
 		curl_easy_cleanup(easy);
 		return NULL;
 	}
-	if (transfer_configure(
-		easy, &ctx->opts.request, ctx->headers, errbuf) == -1) {
+	if (transfer_configure(easy, &ctx->opts.request, ctx->headers,
+		ctx->trust, errbuf) == -1) {
 		curl_easy_cleanup(easy);
 		return NULL;
 	}

@@ -10,8 +10,10 @@ jq's docs/build_mantests.py (the manual's examples are run):
   b) the SYNOPSIS lists the same options and operands as --help's usage;
   c) every "$ " command line of EXAMPLES runs against the fixture server:
      127.0.0.1:8080 becomes the fixture's address and the afetch command
-     the binary under test; each must exit 0 or 1 within 20 s, and where
-     afetch's output is not piped on, every line must be a JSON object.
+     the binary under test; each must exit, within 20 s and with bash's
+     pipefail, with the status the page's comment after it names
+     (`.\" exit N`), and where afetch's output is not piped on, every line
+     must be a JSON object.
 
 Usage: check_docs.py --afetch PATH --fixture PATH --man PATH
 
@@ -129,7 +131,9 @@ def sections(source):
     """Returns {section name: [lines]} of the page's .Sh sections."""
     out, name = {}, None
     for line in source.splitlines():
-        if line.startswith(".\\\"") or line.startswith("'\\\""):
+        # Comments are dropped, but for EXAMPLES' `.\" exit N` lines.
+        if (line.startswith(".\\\"") or line.startswith("'\\\"")) and \
+                not re.match(r'^\.\\" exit \d+\s*$', line):
             continue
         if line.startswith(".Sh "):
             name = " ".join(plain(w) for w in macro_tokens(line[4:]))
@@ -317,12 +321,18 @@ def mentioned_flags(source):
 
 
 def examples(lines):
-    """The "$ " command lines of EXAMPLES' literal displays and .Dl lines.
+    """The "$ " command lines of EXAMPLES' literal displays and .Dl lines,
+    as [(command, expected exit status or None)].
 
-    A line ending in a backslash continues on the next one.
+    A line ending in a backslash continues on the next one; a comment line
+    `.\" exit N` after a command gives its exit status.
     """
     cmds, literal, pending = [], False, None
     for line in lines:
+        m = re.match(r'^\.\\" exit (\d+)\s*$', line)
+        if m and cmds and cmds[-1][1] is None:
+            cmds[-1] = (cmds[-1][0], int(m.group(1)))
+            continue
         if line.startswith(".Bd ") and "-literal" in line:
             literal = True
             continue
@@ -345,7 +355,7 @@ def examples(lines):
         if text.endswith("\\"):
             pending = text[:-1].rstrip()
             continue
-        cmds.append(text)
+        cmds.append((text, None))
     return cmds
 
 
@@ -590,8 +600,8 @@ def run_examples(cmds, afetch, fixture, workdir):
         problem("EXAMPLES has no '$ ' command lines")
         return
     runnable = []
-    for n, cmd in enumerate(cmds, 1):
-        ok = True
+    for n, example in enumerate(cmds, 1):
+        cmd, ok = example[0], True
         if not re.match(r"^(afetch\b|printf\b.*\|\s*afetch\b)", cmd):
             problem("example %d does not start with 'afetch' or "
                     "'printf ... | afetch': %s" % (n, cmd))
@@ -602,23 +612,25 @@ def run_examples(cmds, afetch, fixture, workdir):
                         " (not run): %s" % (n, url, EXAMPLE_HOST, cmd))
                 ok = False
         if ok:
-            runnable.append((n, cmd))
+            runnable.append((n, example))
     proc, port = start_fixture(fixture, workdir)
     try:
         if port is None:
             return
         addr = "127.0.0.1:%d" % port
         have_jq = shutil.which("jq") is not None
-        for n, cmd in runnable:
-            if not have_jq and re.search(r"(^|\|)\s*jq\b", cmd):
-                print("skip  example %d (jq is not installed): %s" % (n, cmd))
+        for n, example in runnable:
+            if not have_jq and re.search(r"(^|\|)\s*jq\b", example[0]):
+                print("skip  example %d (jq is not installed): %s"
+                      % (n, example[0]))
                 continue
-            run_one(n, cmd, afetch, addr, workdir)
+            run_one(n, example, afetch, addr, workdir)
     finally:
         stop_fixture(proc)
 
 
-def run_one(n, cmd, afetch, addr, workdir):
+def run_one(n, example, afetch, addr, workdir):
+    cmd, want = example
     real = cmd.replace(EXAMPLE_HOST, addr)
     real = re.sub(r"(^|[|;&(]\s*)afetch(?=\s|$)",
                   lambda m: m.group(1) + shlex.quote(afetch), real)
@@ -640,10 +652,13 @@ def run_one(n, cmd, afetch, addr, workdir):
         return
     took = time.monotonic() - started
     errtext = err.decode("utf-8", "replace").strip()
-    if p.returncode not in (0, 1):
+    if want is None:
+        problem("%s has no `.\\\" exit N` line after it" % label)
+        return
+    if p.returncode != want:
         how = ("killed by signal %d" % -p.returncode if p.returncode < 0
                else "exited %d" % p.returncode)
-        problem("%s %s, want 0 or 1%s" % (label, how,
+        problem("%s %s, want %d%s" % (label, how, want,
                 "; stderr: " + errtext if errtext else ""))
         return
     if afetch_is_last(cmd):

@@ -153,6 +153,10 @@ errmap_message(CURLcode result, enum record_error error, int flags)
 			return "corrupt compressed body";
 		if (result == CURLE_RECV_ERROR)
 			return "bad chunked encoding";
+		/* libcurl 8 refuses more by itself (a signed Content-Length)
+		 * and says so in words of its own version. */
+		if (result == CURLE_WEIRD_SERVER_REPLY)
+			return "not a valid HTTP response";
 		return NULL;
 	case ERROR_INTERNAL:
 		if (result == CURLE_OUT_OF_MEMORY)

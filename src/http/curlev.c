@@ -348,12 +348,6 @@ curlev_set_pool(struct curlev *ce, long transfers)
 	    : -1;
 }
 
-CURLM *
-curlev_multi(struct curlev *ce)
-{
-	return ce->multi;
-}
-
 CURLcode
 curlev_adopt(struct curlev *ce, CURL *easy)
 {

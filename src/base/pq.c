@@ -167,3 +167,9 @@ pq_count(const struct pq *pq)
 {
 	return pq->count;
 }
+
+struct pq_item *
+pq_at(const struct pq *pq, size_t i)
+{
+	return i < pq->count ? pq->items[i] : NULL;
+}

@@ -69,4 +69,12 @@ void pq_update(struct pq *pq, struct pq_item *item);
 /* Number of items held. */
 size_t pq_count(const struct pq *pq);
 
+/*
+ * Returns the item at position i of the heap's array, or NULL when i is
+ * not below pq_count(), for walking the heap without changing it: the
+ * children of position i are 2i + 1 and 2i + 2, and neither sorts before
+ * it. Cost: O(1).
+ */
+struct pq_item *pq_at(const struct pq *pq, size_t i);
+
 #endif

@@ -1,3 +1,10 @@
+/*
+ * curlev: the bridge between libcurl's multi interface and the loop. It
+ * owns the multi handle, one libevent event per socket libcurl watches
+ * and the one timer libcurl asks for, and reports each finished transfer
+ * from loop context. The fetch context creates it and adds and removes
+ * the attempts' easy handles.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -346,12 +353,6 @@ curlev_set_pool(struct curlev *ce, long transfers)
 		CURLM_OK
 	    ? 0
 	    : -1;
-}
-
-CURLM *
-curlev_multi(struct curlev *ce)
-{
-	return ce->multi;
 }
 
 CURLcode

@@ -39,9 +39,6 @@ void curlev_free(struct curlev *ce);
  */
 int curlev_set_pool(struct curlev *ce, long transfers);
 
-/* The multi handle, for options such as CURLMOPT_MAX_HOST_CONNECTIONS. */
-CURLM *curlev_multi(struct curlev *ce);
-
 /*
  * Lets the bridge open and close the sockets of a new easy handle's
  * connections (it then keeps an idle keep-alive socket watched between

@@ -1,3 +1,10 @@
+/*
+ * response: the receiving end of one attempt. It owns the attempt's body
+ * buffer, header fields and -o file handle, and reads the status, Location
+ * and Retry-After out of the header lines as they come. libcurl calls it
+ * through its write and header callbacks; the fetch's attempt resets it,
+ * reads it when the transfer ends, and takes the body for the record.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

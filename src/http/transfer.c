@@ -1,3 +1,9 @@
+/*
+ * transfer: the libcurl options of afetch's requests. It sets an easy
+ * handle up once for the run's options, adds each attempt's URL and
+ * buffers, and reads libcurl's figures back into the record; it owns no
+ * state of its own. The fetch's attempt calls it around each transfer.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /*
- * output: turns a record into one line of JSON. The only user of cJSON.
+ * output: turns a record into one line of JSON. The only writer of
+ * records with cJSON (summary writes its --summary-json object with it,
+ * resume parses records back, and cli prints cJSON's version).
  *
  * Strings from outside reach cJSON already escaped into valid UTF-8 (see
  * jsonstr.h), as raw values, so every line is valid JSON in valid UTF-8

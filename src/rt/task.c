@@ -62,6 +62,8 @@ task_cancel(struct task *task, const char *reason)
 	switch (future_state(task->future)) {
 	case FUTURE_PENDING:
 		future_cancel(task->future, reason);
+		if (task->ops->cancelled != NULL)
+			task->ops->cancelled(task->data, reason);
 		return 1;
 	case FUTURE_RUNNING:
 		task->ops->cancel(task, task->data, reason);

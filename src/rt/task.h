@@ -4,7 +4,8 @@
  * The work is given as operations: start() begins it, cancel() stops work
  * in progress. The implementation finishes the task with task_done() or,
  * from its cancel(), task_cancelled(). A task that never started is
- * cancelled at once without calling into the work at all.
+ * cancelled at once without starting or stopping the work: it is only
+ * told, through cancelled(), so that its outcome can say why.
  */
 #ifndef AFETCH_TASK_H
 #define AFETCH_TASK_H
@@ -26,6 +27,12 @@ struct task_ops {
 	void (*cancel)(struct task *task, void *data, const char *reason);
 	/* Frees data when the task is freed. May be NULL. */
 	void (*free)(void *data);
+	/*
+	 * Tells the work that the task was cancelled before it started,
+	 * once the future is cancelled. It must not call into the task. May
+	 * be NULL.
+	 */
+	void (*cancelled)(void *data, const char *reason);
 };
 
 /*

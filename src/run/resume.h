@@ -4,12 +4,12 @@
  * FILE is afetch's own output, JSON Lines. Every line that is a valid JSON
  * object with "state": "done" and a string "url" adds that URL to the set;
  * any other line is ignored, so the cut-off last line a kill -9 leaves
- * behind does no harm. This is the only module that reads JSON.
+ * behind does no harm. This is the only module that reads records back.
  *
  * URLs are compared as output writes them. output turns the bytes read into
  * a JSON string in which each invalid UTF-8 byte became U+FFFD and a NUL
- * became \u0000; resume decodes that string itself (cJSON's strings end at
- * the first NUL, so cJSON only checks the line and reads "state"), and
+ * became \u0000; that string is decoded with jsonscan (cJSON's strings end
+ * at the first NUL, so cJSON only checks the line and reads "state"), and
  * resume_done() applies the same U+FFFD replacement to the line it is
  * asked about. Two lines that differ only in their invalid bytes are thus
  * one URL to resume, as they already are in the output.

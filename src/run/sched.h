@@ -94,12 +94,15 @@ size_t sched_running(const struct sched *s);
  * room left there), not held and not waiting for host_rate spacing (at
  * most one per host with host_rate). The global rate is not counted: it
  * blocks every host alike. Tasks of blocked hosts are what sched_queued()
- * counts beyond this. Brings hosts whose wait is over up to date first,
- * starting nothing. Cost: O(1), plus O(log H) per such host.
+ * counts beyond this. Hosts whose wait is over count as ready. Changes
+ * nothing. Cost: O(1), plus O(1) per host whose wait is over.
  */
-size_t sched_ready(struct sched *s);
+size_t sched_ready(const struct sched *s);
 
-/* Number of hosts that have state here, for tests and diagnostics. */
+/*
+ * Number of hosts whose state still matters (work queued or running, or a
+ * hold or spacing not yet over), for tests and diagnostics.
+ */
 size_t sched_hosts(const struct sched *s);
 
 /*

@@ -30,6 +30,6 @@ fake_cancel(struct task *task, void *data, const char *reason)
 	task_cancelled(task, reason);
 }
 
-static const struct task_ops fake_ops = { fake_start, fake_cancel, free };
+static const struct task_ops fake_ops = { fake_start, fake_cancel, free, NULL };
 
 #endif

@@ -121,7 +121,7 @@ fake_cancel(struct task *task, void *data, const char *reason)
 	task_cancelled(task, reason);
 }
 
-static const struct task_ops fake_ops = { fake_start, fake_cancel, NULL };
+static const struct task_ops fake_ops = { fake_start, fake_cancel, NULL, NULL };
 
 static const char *
 fake_host(struct task *task)

@@ -16,6 +16,8 @@ struct fake {
 	int	    fail_start; /* start finishes the task, returns -1 */
 	int	    complete_on_cancel; /* cancel finds it done */
 	int	   *frees;		/* bumped by fake_free */
+	int	    told;		/* fake_cancelled calls */
+	const char *told_reason;
 };
 
 static int
@@ -54,7 +56,17 @@ fake_free(void *data)
 	free(fk);
 }
 
-static const struct task_ops fake_ops = { fake_start, fake_cancel, fake_free };
+static void
+fake_cancelled(void *data, const char *reason)
+{
+	struct fake *fk = data;
+
+	fk->told++;
+	fk->told_reason = reason;
+}
+
+static const struct task_ops fake_ops = { fake_start, fake_cancel, fake_free,
+	fake_cancelled };
 
 static struct fake *
 fake_new(int *frees)
@@ -115,9 +127,11 @@ test_cancel_pending(void)
 	struct task *t = task_new(loop, &fake_ops, fk);
 
 	CHECK_INT(task_cancel(t, "deadline"), 1);
-	/* Never started, so the work is not asked. */
+	/* Never started, so the work is not asked, only told. */
 	CHECK_INT(fk->cancels, 0);
 	CHECK_INT(fk->starts, 0);
+	CHECK_INT(fk->told, 1);
+	CHECK_STR(fk->told_reason, "deadline");
 	CHECK_INT(future_state(task_future(t)), FUTURE_CANCELLED);
 	CHECK_STR(future_cancel_reason(task_future(t)), "deadline");
 	/* And it never will start. */
@@ -125,6 +139,7 @@ test_cancel_pending(void)
 	CHECK_INT(fk->starts, 0);
 	CHECK_INT(task_cancel(t, "signal"), 0);
 	CHECK_INT(fk->cancels, 0);
+	CHECK_INT(fk->told, 1);
 	CHECK_STR(future_cancel_reason(task_future(t)), "deadline");
 	task_free(t);
 	loop_free(loop);
@@ -296,7 +311,7 @@ test_free_calls_ops_free(void)
 	int	     frees = 0;
 	struct task *t1 = task_new(loop, &fake_ops, fake_new(&frees));
 	struct task *t2 = task_new(loop, &fake_ops, fake_new(&frees));
-	static const struct task_ops no_free = { fake_start, fake_cancel,
+	static const struct task_ops no_free = { fake_start, fake_cancel, NULL,
 		NULL };
 	struct fake		     on_stack = { 0 };
 	struct task		    *t3 = task_new(loop, &no_free, &on_stack);

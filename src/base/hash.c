@@ -1,3 +1,8 @@
+/*
+ * hash: FNV-1a over bytes, for the host map, the resume table and
+ * --shard. The step is inline in the header so loops that fold bytes as
+ * they go (lower-casing, or up to a NUL) need no second pass.
+ */
 #include "hash.h"
 
 uint64_t

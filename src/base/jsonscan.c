@@ -1,3 +1,8 @@
+/*
+ * jsonscan: reads one string member out of a line of JSON without
+ * parsing the rest, byte-exact, for --resume's look at earlier output. It
+ * owns nothing; resume calls it once per line of a resume file.
+ */
 #include <string.h>
 
 #include "jsonscan.h"

@@ -1,3 +1,8 @@
+/*
+ * msgs: the one way afetch speaks on stderr. Every diagnostic of every
+ * layer comes here, gets the "afetch: " prefix, and goes out in one write
+ * so that lines of concurrent writers never mix.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,8 @@
+/*
+ * pq: an intrusive binary min-heap over caller-owned items, which keep
+ * their own slot index so removal is O(log n). The scheduler's host queues
+ * use three of them (ready, waiting for a rate, held).
+ */
 #include <stdlib.h>
 
 #include "pq.h"

@@ -1,3 +1,9 @@
+/*
+ * cli: reads the command line into a config. It builds getopt_long's
+ * tables and --help, whose usage line is the man page's SYNOPSIS, from the
+ * one table in options.c, and answers --help and --version itself; main()
+ * calls it once.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <ctype.h>

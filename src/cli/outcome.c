@@ -1,3 +1,7 @@
+/*
+ * outcome: the one rule from how a run ended to afetch's exit status, in
+ * the contract's order of precedence. main() calls it once, at the end.
+ */
 #include "outcome.h"
 
 int

@@ -1,3 +1,9 @@
+/*
+ * errmap: the contract's error code and afetch's own wording for a failed
+ * transfer, from libcurl's result code and the flags the fetch raised.
+ * Codes libcurl added after 7.88 are known by number, so one build serves
+ * every libcurl from 7.88 on; attempt.c calls it once per failed attempt.
+ */
 #include <string.h>
 
 #include "errmap.h"

@@ -1,3 +1,8 @@
+/*
+ * record: the outcome of one URL as plain data, and the names the
+ * contract gives its states, error codes and times. The record owns its
+ * strings; fetch fills it, output and summary read it.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>

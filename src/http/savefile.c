@@ -1,3 +1,9 @@
+/*
+ * savefile: one response body saved under -o, written to a hidden
+ * temporary file and renamed into place only when the transfer is done,
+ * so a failed or cancelled transfer leaves nothing behind. response.c
+ * feeds it; it owns the descriptor and both names.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

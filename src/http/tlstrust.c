@@ -1,3 +1,9 @@
+/*
+ * tlstrust: the CA certificates of a run, loaded once and shared by every
+ * TLS connection through libcurl's SSL_CTX callback, instead of libcurl
+ * reading the whole bundle again per connection. The fetch context owns
+ * one; transfer.c hands it to each easy handle.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/*
+ * output: one record as one line of JSON, printed straight into the
+ * writer's buffer. Its values are escaped here (cJSON does not check
+ * UTF-8) and cJSON's raw nodes point at them; the run calls it once per
+ * record.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <limits.h>

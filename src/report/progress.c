@@ -1,3 +1,8 @@
+/*
+ * progress: the one-line display on stderr of what a run has done, how
+ * fast, and when it will end when the total is known. It redraws at most a
+ * few times a second from a timer of its own; the run gives it counts.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

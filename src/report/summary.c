@@ -1,3 +1,9 @@
+/*
+ * summary: counts records by state, status and error code, and prints
+ * them with their latency percentiles at the end (--summary), or writes
+ * them as one JSON object (--summary-json). The run adds each record;
+ * latency.c holds the histogram.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

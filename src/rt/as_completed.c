@@ -1,3 +1,8 @@
+/*
+ * as_completed: hands each task back as soon as it finishes, whatever
+ * its order (asyncio.as_completed). It owns a small entry per task it
+ * waits for; the run adds tasks and receives them through its callback.
+ */
 #include <stdlib.h>
 
 #include "as_completed.h"

@@ -1,3 +1,9 @@
+/*
+ * future: the eventual outcome of a piece of work, with done-callbacks
+ * that always run on a later turn of the loop, never inside the code that
+ * resolved it. Reference-counted: a task and whoever waits on it may each
+ * hold one.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/*
+ * gather: hands tasks back in the order they were added, each as soon as
+ * it and all before it have finished (asyncio.gather, streamed). A ring of
+ * `window` slots bounds how far ahead of the oldest unwritten task work
+ * may be admitted.
+ */
 #include <stdlib.h>
 
 #include "future.h"

@@ -1,3 +1,8 @@
+/*
+ * loop: the event loop afetch runs on, asyncio-style, over a libevent
+ * base: call_soon, call_later, run and stop. It owns the base and the
+ * queue of callbacks to run on the next turn.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/*
+ * task: a future with the work that resolves it (asyncio's Task). It
+ * owns the work's data and starts or cancels it through the operations it
+ * was given; a task cancelled before it started never calls into its
+ * work.
+ */
 #include <stdlib.h>
 
 #include "future.h"

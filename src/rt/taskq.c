@@ -1,3 +1,7 @@
+/*
+ * taskq: a growable ring of task pointers, first in first out. The run
+ * parks finished tasks in one while the writer has a backlog.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,3 +1,9 @@
+/*
+ * fdlimit: sets -j by the descriptors a run will really have, before
+ * anything starts: it counts those open, reserves the run's own and two
+ * per transfer, raises the soft limit where it may, and says in one line
+ * when -j must come down.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <sys/resource.h>

@@ -1,3 +1,8 @@
+/*
+ * hostmap: a hash table from host names to fixed-size per-host state,
+ * allocated with the key in one block. The scheduler keeps each host's
+ * queue and limits in it, and frees a host's entry when the host is idle.
+ */
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>

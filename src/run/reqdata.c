@@ -1,3 +1,7 @@
+/*
+ * reqdata: the request body of -d, as given or read whole from @FILE,
+ * byte for byte. The run loads it once and every request points at it.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

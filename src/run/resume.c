@@ -1,3 +1,9 @@
+/*
+ * resume: the URLs that an earlier run's output already has a done record
+ * for, kept as an open-addressing table of the URL bytes. Built once from
+ * --resume FILE at start (a cut-off last line ignored); the run asks it
+ * for every line it reads.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

@@ -1,3 +1,9 @@
+/*
+ * retry: the retry policy as pure functions: which outcomes are
+ * transient, how long to back off (exponential with jitter, capped), and
+ * what a Retry-After header asks for. attempt.c decides with it; it keeps
+ * no state.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <ctype.h>

@@ -1,3 +1,8 @@
+/*
+ * shard: which of N machines handles a URL, by a stable hash of its host
+ * (--shard K/N), and the parser of K/N. The partition must never change
+ * between versions, so its hash is fixed (hash.h).
+ */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,3 +1,8 @@
+/*
+ * signals: SIGINT and SIGTERM as events on the loop, so the first one
+ * cancels the run in order, and the raw handler that makes a second one
+ * exit at once, waiting only while a record may be half out.
+ */
 #define _POSIX_C_SOURCE 200809L
 
 #include <fcntl.h>

@@ -1,0 +1,317 @@
+/*
+ * urlnorm: resolution and the normal form of URLs, on libcurl's curl_url.
+ *
+ * libcurl resolves, removes dot segments, lower-cases the scheme, drops a
+ * default port and converts IDN hosts; what it leaves to us is done on
+ * the text before it sees it (percent-encoding, whitespace, fragments,
+ * backslashes) and after (the host's case). Preparing the text first
+ * matters: libcurl 7.88 encodes a relative link's spaces itself, as "+"
+ * in the query, and resolves "" and "#frag" to the base's directory.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "urlnorm.h"
+
+static const char hexdigits[] = "0123456789ABCDEF";
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 3986 section 2.3: the characters that never need encoding. */
+static int
+unreserved(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
+/* Bytes that may not appear raw in a URL's path or query. */
+static int
+must_encode(int c)
+{
+	return c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL;
+}
+
+size_t
+urlnorm_percent(const char *in, size_t n, char *out)
+{
+	size_t i, o = 0;
+	int    c, hi, lo;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)in[i];
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == '%' && i + 2 < n && (hi = hexval(in[i + 1])) >= 0 &&
+		    (lo = hexval(in[i + 2])) >= 0) {
+			c = hi * 16 + lo;
+			if (unreserved(c)) {
+				out[o++] = (char)c;
+			} else {
+				out[o++] = '%';
+				out[o++] = hexdigits[hi];
+				out[o++] = hexdigits[lo];
+			}
+			i += 2;
+		} else if (must_encode(c)) {
+			out[o++] = '%';
+			out[o++] = hexdigits[c >> 4];
+			out[o++] = hexdigits[c & 15];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
+ * Length of the "scheme:" prefix of the n bytes at s (RFC 3986 section
+ * 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"), or 0 when there is
+ * none and s is a relative reference.
+ */
+static size_t
+scheme_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z'))
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (s[i] == ':')
+			return i + 1;
+		if (!unreserved((unsigned char)s[i]) && s[i] != '+')
+			return 0;
+		if (s[i] == '_' || s[i] == '~')
+			return 0;
+	}
+	return 0;
+}
+
+static int
+is_http_scheme(const char *s, size_t len)
+{
+	return (len == 5 && strncasecmp(s, "http:", 5) == 0) ||
+	    (len == 6 && strncasecmp(s, "https:", 6) == 0);
+}
+
+/*
+ * The text of a URL or link as libcurl should see it: trimmed, tab, LF
+ * and CR removed, the fragment cut, "\" before the query made "/", and
+ * percent-encoding normalised after the authority (the host is left to
+ * libcurl, which converts IDN names and refuses what is not a host).
+ * Returns a new string, or NULL with *why set.
+ */
+static char *
+prepare(const char *s, size_t n, const char **why)
+{
+	char  *t, *out;
+	size_t i, m = 0, sl, rest;
+
+	while (n > 0 && (unsigned char)s[0] <= 0x20)
+		s++, n--;
+	while (n > 0 && (unsigned char)s[n - 1] <= 0x20)
+		n--;
+	if (n > URLNORM_MAX) {
+		*why = "URL too long";
+		return NULL;
+	}
+	if ((t = malloc(n + 1)) == NULL || (out = malloc(3 * n + 1)) == NULL) {
+		free(t);
+		*why = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < n && s[i] != '#'; i++) {
+		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			t[m++] = s[i];
+	}
+	for (i = 0; i < m && t[i] != '?'; i++)
+		if (t[i] == '\\')
+			t[i] = '/';
+	/* The scheme and authority go to libcurl as written. */
+	sl = scheme_len(t, m);
+	rest = sl;
+	if (m - sl >= 2 && t[sl] == '/' && t[sl + 1] == '/') {
+		rest = sl + 2;
+		while (rest < m && t[rest] != '/' && t[rest] != '?')
+			rest++;
+	}
+	memcpy(out, t, rest);
+	urlnorm_percent(t + rest, m - rest, out + rest);
+	free(t);
+	if (strlen(out) > URLNORM_MAX) {
+		free(out);
+		*why = "URL too long";
+		return NULL;
+	}
+	return out;
+}
+
+/* A sentence for the ways libcurl's parser refuses a URL. */
+static const char *
+curlu_why(CURLUcode rc)
+{
+	switch (rc) {
+	case CURLUE_OUT_OF_MEMORY:
+		return "out of memory";
+	case CURLUE_BAD_PORT_NUMBER:
+		return "bad port number";
+	case CURLUE_NO_HOST:
+		return "no host name";
+	case CURLUE_BAD_HOSTNAME:
+		return "bad host name";
+	case CURLUE_BAD_IPV6:
+		return "bad IPv6 address";
+	default:
+		return "not a valid URL";
+	}
+}
+
+/*
+ * The normal form of the URL held in h, as a new string from malloc, or
+ * NULL with *why set: only http and https, the host lower-cased (in its
+ * punycode form when it is IDN), no fragment, no default port.
+ */
+static char *
+finish(CURLU *h, const char **why)
+{
+	char	 *scheme = NULL, *host = NULL, *url = NULL, *res = NULL;
+	CURLUcode rc;
+	size_t	  i;
+
+	if ((rc = curl_url_get(h, CURLUPART_SCHEME, &scheme, 0)) != CURLUE_OK) {
+		*why = curlu_why(rc);
+		return NULL;
+	}
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		*why = "unsupported scheme";
+		goto out;
+	}
+	if ((rc = curl_url_get(h, CURLUPART_HOST, &host, CURLU_PUNYCODE)) !=
+	    CURLUE_OK) {
+		*why = curlu_why(rc);
+		goto out;
+	}
+	for (i = 0; host[i] != '\0'; i++)
+		if (host[i] >= 'A' && host[i] <= 'Z')
+			host[i] = (char)(host[i] - 'A' + 'a');
+	if ((rc = curl_url_set(h, CURLUPART_HOST, host, 0)) != CURLUE_OK ||
+	    (rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0)) != CURLUE_OK ||
+	    (rc = curl_url_get(
+		 h, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT)) != CURLUE_OK) {
+		*why = curlu_why(rc);
+		goto out;
+	}
+	if (strlen(url) > URLNORM_MAX)
+		*why = "URL too long";
+	else if ((res = strdup(url)) == NULL)
+		*why = "out of memory";
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(url);
+	return res;
+}
+
+char *
+urlnorm_resolve(
+    const char *base, const char *link, size_t link_len, const char **why)
+{
+	const char *dummy;
+	char	   *b = NULL, *l = NULL, *res = NULL;
+	CURLU	   *h = NULL;
+	CURLUcode   rc;
+	size_t	    sl;
+
+	if (why == NULL)
+		why = &dummy;
+	if ((l = prepare(link, link_len, why)) == NULL)
+		return NULL;
+	/* Refused before libcurl, which knows more schemes than afetch asks. */
+	sl = scheme_len(l, strlen(l));
+	if (sl > 0 && !is_http_scheme(l, sl)) {
+		*why = "unsupported scheme";
+		goto out;
+	}
+	if ((b = prepare(base, strlen(base), why)) == NULL)
+		goto out;
+	if ((h = curl_url()) == NULL) {
+		*why = "out of memory";
+		goto out;
+	}
+	if (curl_url_set(h, CURLUPART_URL, b, 0) != CURLUE_OK) {
+		*why = "bad base URL";
+		goto out;
+	}
+	/* libcurl 7.88 makes "" the base's directory; RFC 3986 the base. */
+	if (l[0] != '\0' &&
+	    (rc = curl_url_set(h, CURLUPART_URL, l, 0)) != CURLUE_OK) {
+		*why = curlu_why(rc);
+		goto out;
+	}
+	res = finish(h, why);
+out:
+	curl_url_cleanup(h);
+	free(b);
+	free(l);
+	return res;
+}
+
+char *
+urlnorm(const char *url, const char **why)
+{
+	const char *dummy;
+	char	   *p, *t, *res = NULL;
+	CURLU	   *h;
+	CURLUcode   rc;
+	size_t	    n, sl;
+
+	if (why == NULL)
+		why = &dummy;
+	n = strlen(url);
+	sl = scheme_len(url, n);
+	if (sl > 0 && n - sl >= 2 && url[sl] == '/' && url[sl + 1] == '/') {
+		p = prepare(url, n, why);
+	} else {
+		/* As afetch reads its input: no "name://", then http://. */
+		if (n > URLNORM_MAX || (t = malloc(n + 8)) == NULL) {
+			*why =
+			    n > URLNORM_MAX ? "URL too long" : "out of memory";
+			return NULL;
+		}
+		memcpy(t, "http://", 7);
+		memcpy(t + 7, url, n + 1);
+		p = prepare(t, n + 7, why);
+		free(t);
+	}
+	if (p == NULL)
+		return NULL;
+	if ((h = curl_url()) == NULL) {
+		*why = "out of memory";
+		free(p);
+		return NULL;
+	}
+	if ((rc = curl_url_set(
+		 h, CURLUPART_URL, p, CURLU_NON_SUPPORT_SCHEME)) != CURLUE_OK)
+		*why = curlu_why(rc);
+	else
+		res = finish(h, why);
+	curl_url_cleanup(h);
+	free(p);
+	return res;
+}

@@ -294,7 +294,7 @@ def page_size(k):
 
 def make_pages(www, pages):
     """HTML-like text from a small vocabulary, so that gzip does to it
-    roughly what it does to web pages (about 3:1), and its .gz."""
+    roughly what it does to web pages (about 2.4:1), and its .gz."""
     import gzip
     import random
     rnd = random.Random(13)

@@ -125,6 +125,9 @@ def run_measured(argv, workdir, stdin_path=None, count=None, timeout=RUN_TIMEOUT
             pass
 
     timer = threading.Timer(timeout, kill)
+    # A daemon: bench/run interrupted in wait4 below exits at once, rather
+    # than waiting out the timer at interpreter shutdown.
+    timer.daemon = True
     timer.start()
     _, wstatus, ru = os.wait4(proc.pid, 0)
     wall = time.monotonic() - t0

@@ -49,7 +49,7 @@ def compile_delayline(workdir):
 class DelayedNet:
     def __init__(self, ip, workdir, hosts, one_way_ms=25, jitter_ms=2):
         if os.geteuid() != 0:
-            raise NetError("network namespaces need root")
+            raise NetError("not root")
         if not ip:
             raise NetError("ip (iproute2) not installed")
         if not os.path.exists("/dev/net/tun"):

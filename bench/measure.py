@@ -52,7 +52,7 @@ class Result:
 
     def __init__(self, **kw):
         self.wall = self.cpu = self.rss = None
-        self.requests = self.lines = self.ok = None
+        self.requests = self.lines = self.ok = self.conns = None
         self.status = 0
         self.note = ""
         self.__dict__.update(kw)
@@ -91,12 +91,15 @@ def count_output(path, count):
     return lines, (ok if count is not None else None), head.decode(errors="replace")
 
 
-def run_measured(argv, workdir, stdin_path=None, count=None, timeout=RUN_TIMEOUT):
+def run_measured(argv, workdir, stdin_path=None, count=None, timeout=RUN_TIMEOUT,
+                 prefix=None):
     """Runs argv in its own process group, from the rusage launcher, with
     stdout to a file as `afetch ... > out.jsonl` would: no reader here can
     slow the tool down. count: what counts as a 2xx record in the output (see
-    count_output). Returns (Result, the start of stdout, stderr); the
-    ceilings' short reports are read from that start."""
+    count_output). prefix: a command that execs the rest in place (`ip netns
+    exec NAME`), so that wait4 still sees the tool's tree. Returns (Result,
+    the start of stdout, stderr); the ceilings' short reports are read from
+    that start."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     out_path = os.path.join(workdir, "stdout")
     out = open(out_path, "wb")
@@ -105,6 +108,7 @@ def run_measured(argv, workdir, stdin_path=None, count=None, timeout=RUN_TIMEOUT
     if RUSAGE:
         report = os.path.join(workdir, "rusage.report")
         argv = [RUSAGE, report] + argv
+    argv = (prefix or []) + argv
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=errf,
                             start_new_session=True, preexec_fn=die_with_parent)
@@ -121,6 +125,9 @@ def run_measured(argv, workdir, stdin_path=None, count=None, timeout=RUN_TIMEOUT
             pass
 
     timer = threading.Timer(timeout, kill)
+    # A daemon: bench/run interrupted in wait4 below exits at once, rather
+    # than waiting out the timer at interpreter shutdown.
+    timer.daemon = True
     timer.start()
     _, wstatus, ru = os.wait4(proc.pid, 0)
     wall = time.monotonic() - t0

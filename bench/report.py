@@ -62,9 +62,9 @@ def header(args, tools):
 
 
 def targets(R, ideals):
-    """The table of the targets of issue 5 for what was measured in this run.
-    R maps a scenario to a tool to its medians (Bench.results); ideals maps
-    S2 and S2b to (ideal wall time, J)."""
+    """The table of the targets of issues 5 and 13 for what was measured in
+    this run. R maps a scenario to a tool to its medians (Bench.results);
+    ideals maps the scenarios with an ideal wall time to (ideal, J)."""
     rows = []
 
     def ratio(sc, peer, key="rps"):
@@ -108,5 +108,28 @@ def targets(R, ideals):
             "%.1f KiB", lambda v: v <= 15)
         add("M peak RSS, long input ÷ 10,000 URLs ≤ 1.10", R["M"]["flat_ratio"],
             "%.3f", lambda v: v <= 1.10)
-    return "\n".join(["### Targets (issue 5)", "", "| target | measured | |",
+    if "S5" in R:
+        add("S5 CPU/request: afetch ≤ 0.8 × wget2 (issue 13)", ratio("S5", "wget2", "cpu"),
+            "%.2f×", lambda v: v <= 0.8)
+        add("S5 req/s: afetch ≥ 1.5 × curl --parallel (issue 13)", ratio("S5", "curl"),
+            "%.2f×", lambda v: v >= 1.5)
+    if "S6" in R:
+        a = R["S6"].get("afetch")
+        ideal = ideals.get("S6", (None,))[0]
+        add("S6 wall time within 10 % of the ideal (issue 13)",
+            a["wall"] / ideal if a and ideal else None, "%.2f × ideal",
+            lambda v: v <= 1.10)
+        best = max((r["rps"] for t, r in R["S6"].items()
+                    if r and not t.startswith("afetch")), default=None)
+        add("S6 req/s: afetch ≥ the best peer (issue 13)",
+            a["rps"] / best if a and best else None, "%.2f×", lambda v: v >= 1)
+    if "S7b" in R:
+        a = R["S7b"].get("afetch")
+        add("S7b efficiency ≥ 85 %% (J=%d, issue 13)" % ideals["S7b"][1],
+            100 * ideals["S7b"][0] / a["wall"] if a else None, "%.1f%%",
+            lambda v: v >= 85)
+    if "S7" in R:
+        add("S7 memory per transfer in flight ≤ 15 KiB (issue 13)",
+            R["S7"]["per_transfer"], "%.1f KiB", lambda v: v <= 15)
+    return "\n".join(["### Targets (issues 5 and 13)", "", "| target | measured | |",
                       "|---|---|---|"] + rows + [""])

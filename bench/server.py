@@ -105,8 +105,52 @@ http {{
         # 1 MiB on any path below /big/, one file sent with sendfile.
         location /big/ {{ try_files /big.bin =404; }}
     }}
-}}
+
+    # S5: every request a full TLS 1.3 handshake. The server closes after
+    # each response and resumes no session (no tickets, no cache).
+    server {{
+        listen 127.0.0.1:{https_close} ssl backlog=4096;
+        ssl_protocols TLSv1.3;
+        ssl_session_cache off;
+        ssl_session_tickets off;
+        keepalive_timeout 0;
+        location /p/ {{ return 200 "{small}"; }}
+    }}
+{status}}}
 """
+
+# The connections nginx accepted, on a Unix socket that any network
+# namespace reaches: how many connections a tool opened.
+STATUS_SERVER = """
+    server {{
+        listen unix:{sock};
+        location = /status {{ stub_status; }}
+    }}
+"""
+
+
+def accepted(sock):
+    """nginx's count of accepted connections (stub_status), this query's
+    own included; None when it cannot be read."""
+    import socket as so
+    try:
+        with so.socket(so.AF_UNIX, so.SOCK_STREAM) as s:
+            s.settimeout(5)
+            s.connect(sock)
+            s.sendall(b"GET /status HTTP/1.0\r\nHost: status\r\n\r\n")
+            data = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        lines = data.decode(errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            if line.strip().startswith("server accepts"):
+                return int(lines[i + 1].split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class Nginx:
@@ -124,9 +168,11 @@ class Nginx:
             f.write(bytes(range(256)) * (BIG // 256))
         os.chmod(big, 0o644)
         self.ca, cert, key = make_certs(openssl, self.dir)
-        self.http, self.https = free_port(), free_port()
-        while self.https == self.http:
-            self.https = free_port()
+        ports = set()
+        while len(ports) < 3:
+            ports.add(free_port())
+        self.http, self.https, self.https_close = sorted(ports)
+        self.status = os.path.join(self.dir, "status.sock")
         temp = " ".join("%s_temp_path %s/tmp/%s;" % (m, self.dir, m.split("_")[0])
                         for m in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
                         if self._has_module(nginx, m))
@@ -138,7 +184,8 @@ class Nginx:
                 dir=self.dir, echo=ECHO_MODULE, nofile=nofile,
                 conns=max(1024, min(16384, nofile // 2)), temp_paths=temp,
                 cert=cert, key=key, http=self.http, https=self.https,
-                small="a" * SMALL, delay=DELAY))
+                https_close=self.https_close, small="a" * SMALL, delay=DELAY,
+                status=STATUS_SERVER.format(sock=self.status)))
         self.log = open(os.path.join(self.dir, "stderr.log"), "wb")
         self.proc = subprocess.Popen(
             [nginx, "-p", self.dir, "-e", os.path.join(self.dir, "error.log"),
@@ -155,7 +202,7 @@ class Nginx:
 
     def _wait_ready(self):
         deadline = time.monotonic() + 10
-        for port in (self.http, self.https):
+        for port in (self.http, self.https, self.https_close):
             while True:
                 if self.proc.poll() is not None:
                     raise SetupError("nginx exited at start: " + self.errors())
@@ -191,3 +238,122 @@ class Nginx:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+NET_CONF = """\
+# Made by bench/run for S6 and S7, run in the server's network namespace;
+# stopped by PID when the benchmark ends.
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile {nofile};
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+load_module {echo};
+
+events {{
+    worker_connections {conns};
+    multi_accept on;
+}}
+
+http {{
+    access_log off;
+    default_type text/html;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 120s;
+    keepalive_requests 100000;
+    {temp_paths}
+
+    server {{
+        # Every address of the namespace: one per host name.
+        listen 80 backlog=65535;
+        root {dir}/www;
+
+        # Pages of 10-50 KiB, sent gzip-compressed to clients that ask
+        # (precompressed: nginx's one worker spends no CPU compressing).
+        location /g/ {{ gzip_static on; }}
+        # A redirect to the page of the same name, on the same host.
+        location /r/ {{ rewrite ^/r/(.*)$ /g/$1 permanent; }}
+        # "ok" after 100 ms and after 1 s (S7).
+        location /d/ {{ echo_sleep {delay}; echo ok; }}
+        location /d1/ {{ echo_sleep {long_delay}; echo ok; }}
+    }}
+{status}}}
+"""
+
+LONG_DELAY = 1.0        # seconds, the echo_sleep of /d1/
+PAGES = 20              # /g/0.html ... /g/19.html
+
+
+def page_size(k):
+    """Bytes of /g/K.html: 10 KiB to 48 KiB, then round again."""
+    return (10 + 2 * (k % 20)) * 1024
+
+
+def make_pages(www, pages):
+    """HTML-like text from a small vocabulary, so that gzip does to it
+    roughly what it does to web pages (about 2.4:1), and its .gz."""
+    import gzip
+    import random
+    rnd = random.Random(13)
+    words = ["".join(rnd.choice("etaoinshrdlucmfwyp") for _ in range(rnd.randint(2, 9)))
+             for _ in range(2000)]
+    g = os.path.join(www, "g")
+    os.makedirs(g)
+    os.chmod(g, 0o755)
+    for k in range(pages):
+        size = page_size(k)
+        parts = ["<html><body>\n"]
+        n = len(parts[0])
+        while n < size:
+            line = "<p>" + " ".join(rnd.choice(words) for _ in range(12)) + "</p>\n"
+            parts.append(line)
+            n += len(line)
+        text = "".join(parts).encode()[:size]
+        path = os.path.join(g, "%d.html" % k)
+        with open(path, "wb") as f:
+            f.write(text)
+        with open(path + ".gz", "wb") as f:
+            f.write(gzip.compress(text, 6, mtime=0))
+        os.chmod(path, 0o644)
+        os.chmod(path + ".gz", 0o644)
+
+
+class NetNginx(Nginx):
+    """The nginx of S6 and S7, in the server's network namespace (prefix:
+    `ip netns exec NAME`), on port 80 of every address there."""
+
+    def __init__(self, nginx, workdir, prefix, pages=PAGES):
+        self.dir = os.path.join(workdir, "nginx-net")
+        www = os.path.join(self.dir, "www")
+        os.makedirs(www)
+        os.makedirs(os.path.join(self.dir, "tmp"))
+        for d in (workdir, self.dir, www):
+            os.chmod(d, 0o755)
+        make_pages(www, pages)
+        self.status = os.path.join(self.dir, "status.sock")
+        temp = " ".join("%s_temp_path %s/tmp/%s;" % (m, self.dir, m.split("_")[0])
+                        for m in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+                        if self._has_module(nginx, m))
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        nofile = 65536 if hard == resource.RLIM_INFINITY else min(65536, hard)
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NET_CONF.format(
+                dir=self.dir, echo=ECHO_MODULE, nofile=nofile,
+                conns=max(1024, nofile - 64), temp_paths=temp, delay=DELAY,
+                long_delay=LONG_DELAY, status=STATUS_SERVER.format(sock=self.status)))
+        self.log = open(os.path.join(self.dir, "stderr.log"), "wb")
+        self.proc = subprocess.Popen(
+            prefix + [nginx, "-p", self.dir, "-e", os.path.join(self.dir, "error.log"),
+                      "-c", conf], stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=self.log, preexec_fn=die_with_parent)
+        deadline = time.monotonic() + 10
+        while accepted(self.status) is None:
+            if self.proc.poll() is not None:
+                raise SetupError("nginx exited at start: " + self.errors())
+            if time.monotonic() > deadline:
+                raise SetupError("nginx did not listen: " + self.errors())
+            time.sleep(0.02)

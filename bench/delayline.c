@@ -45,19 +45,19 @@
 #include <unistd.h>
 
 #define QUEUE 32768 /* packets per direction */
-#define SLOT 1600   /* bytes: the devices' MTU is 1500 */
+#define SLOT  1600  /* bytes: the devices' MTU is 1500 */
 
 struct packet {
-	long long due; /* ns, CLOCK_MONOTONIC */
+	long long      due; /* ns, CLOCK_MONOTONIC */
 	unsigned short len;
-	unsigned char data[SLOT];
+	unsigned char  data[SLOT];
 };
 
 struct dir {
-	int from, to;
-	struct packet *q; /* ring of QUEUE */
-	unsigned head, count;
-	long long last_due;
+	int		   from, to;
+	struct packet	  *q; /* ring of QUEUE */
+	unsigned	   head, count;
+	long long	   last_due;
 	unsigned long long forwarded, dropped;
 };
 
@@ -84,9 +84,9 @@ now_ns(void)
 static int
 open_tun(const char *netns, const char *name)
 {
-	char path[256];
+	char	     path[256];
 	struct ifreq ifr;
-	int nsfd, fd;
+	int	     nsfd, fd;
 
 	snprintf(path, sizeof(path), "/var/run/netns/%s", netns);
 	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -94,20 +94,23 @@ open_tun(const char *netns, const char *name)
 		return -1;
 	}
 	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "delayline: setns %s: %s\n", netns, strerror(errno));
+		fprintf(stderr, "delayline: setns %s: %s\n", netns,
+		    strerror(errno));
 		close(nsfd);
 		return -1;
 	}
 	close(nsfd);
 	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "delayline: /dev/net/tun: %s\n", strerror(errno));
+		fprintf(
+		    stderr, "delayline: /dev/net/tun: %s\n", strerror(errno));
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		fprintf(stderr, "delayline: TUNSETIFF %s: %s\n", name, strerror(errno));
+		fprintf(stderr, "delayline: TUNSETIFF %s: %s\n", name,
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -124,8 +127,8 @@ take(struct dir *d, long long delay, long long jitter)
 	for (;;) {
 		struct packet *p = NULL;
 		unsigned char *buf = scratch;
-		ssize_t n;
-		long long due;
+		ssize_t	       n;
+		long long      due;
 
 		if (d->count < QUEUE) {
 			p = &d->q[(d->head + d->count) % QUEUE];
@@ -140,7 +143,8 @@ take(struct dir *d, long long delay, long long jitter)
 		}
 		due = now_ns() + delay;
 		if (jitter > 0)
-			due += (long long)(random() % (2 * jitter + 1)) - jitter;
+			due +=
+			    (long long)(random() % (2 * jitter + 1)) - jitter;
 		if (due < d->last_due)
 			due = d->last_due;
 		d->last_due = due;
@@ -177,15 +181,16 @@ give(struct dir *d)
 int
 main(int argc, char *argv[])
 {
-	struct dir dirs[2];
+	struct dir	 dirs[2];
 	struct sigaction sa;
-	long long delay, jitter;
-	int a, b, i;
-	FILE *ready;
+	long long	 delay, jitter;
+	int		 a, b, i;
+	FILE		*ready;
 
 	if (argc != 6) {
-		fprintf(stderr, "usage: delayline READY NETNS_A NETNS_B DELAY_US "
-		                "JITTER_US\n");
+		fprintf(stderr,
+		    "usage: delayline READY NETNS_A NETNS_B DELAY_US "
+		    "JITTER_US\n");
 		return 2;
 	}
 	delay = strtoll(argv[4], NULL, 10) * 1000;
@@ -199,7 +204,8 @@ main(int argc, char *argv[])
 	dirs[1].from = b;
 	dirs[1].to = a;
 	for (i = 0; i < 2; i++) {
-		if ((dirs[i].q = malloc(sizeof(struct packet) * QUEUE)) == NULL) {
+		if ((dirs[i].q = malloc(sizeof(struct packet) * QUEUE)) ==
+		    NULL) {
 			fprintf(stderr, "delayline: out of memory\n");
 			return 1;
 		}
@@ -210,22 +216,23 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	srandom((unsigned)now_ns());
 	{
-		struct sched_param sp = {.sched_priority = 10};
+		struct sched_param sp = { .sched_priority = 10 };
 
 		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
 			(void)setpriority(PRIO_PROCESS, 0, -20);
 	}
 	if ((ready = fopen(argv[1], "w")) == NULL) {
-		fprintf(stderr, "delayline: %s: %s\n", argv[1], strerror(errno));
+		fprintf(
+		    stderr, "delayline: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
 	fputs("ready\n", ready);
 	fclose(ready);
 
 	while (!stop) {
-		struct pollfd pfd[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+		struct pollfd	pfd[2] = { { a, POLLIN, 0 }, { b, POLLIN, 0 } };
 		struct timespec ts, *tp = NULL;
-		long long wait = -1;
+		long long	wait = -1;
 
 		for (i = 0; i < 2; i++) {
 			long long w = give(&dirs[i]);
@@ -241,15 +248,17 @@ main(int argc, char *argv[])
 		if (ppoll(pfd, 2, tp, NULL) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "delayline: ppoll: %s\n", strerror(errno));
+			fprintf(
+			    stderr, "delayline: ppoll: %s\n", strerror(errno));
 			return 1;
 		}
 		for (i = 0; i < 2; i++)
 			if (pfd[i].revents & POLLIN)
 				take(&dirs[i], delay, jitter);
 	}
-	fprintf(stderr, "delayline: forwarded %llu + %llu packets, dropped %llu + %llu\n",
-	        dirs[0].forwarded, dirs[1].forwarded, dirs[0].dropped,
-	        dirs[1].dropped);
+	fprintf(stderr,
+	    "delayline: forwarded %llu + %llu packets, dropped %llu + %llu\n",
+	    dirs[0].forwarded, dirs[1].forwarded, dirs[0].dropped,
+	    dirs[1].dropped);
 	return 0;
 }

@@ -46,9 +46,11 @@ CODES = {"invalid_url", "unsupported_scheme", "dns", "connect", "tls",
          "timeout", "reset", "protocol", "too_many_redirects", "too_large",
          "write", "cancelled", "internal"}
 # Options each run may add: what decides how a response is handled.
+# Retry-After is honoured up to --retry-max-delay (30 s by default), and a
+# 503 with it holds the whole host back: the cap keeps runs short.
 OPTION_SETS = [[], ["--headers"], ["--body"], ["--order", "input"],
                ["--max-size", "100"], ["--retries", "1", "--retry-delay",
-                                       "0.01"], ["--http1.1"], ["--no-follow"],
+                                       "0.01", "--retry-max-delay", "0.5"], ["--http1.1"], ["--no-follow"],
                ["--max-redirs", "2"], ["-j", "2", "--per-host", "1"]]
 INTERESTING = [b"0", b"-1", b"18446744073709551616", b"9223372036854775807",
                b"0x10", b"1e3", b"+5", b"5, 6", b"\r\n", b"\n", b"\x00",
@@ -238,9 +240,11 @@ def one_run(afetch, server, responses, hold, pieces, options, workdir):
     return check_run(rc, out, err, urls, outdir, elapsed, limit), args, err
 
 
-def save_crash(crashes, tag, responses, args, problems, err):
+def save_crash(crashes, tag, responses, args, problems, err, run):
     d = os.path.join(crashes, tag)
     os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "run.json"), "w") as f:
+        json.dump(run, f)
     for i, r in enumerate(responses):
         with open(os.path.join(d, "%02d.http" % i), "wb") as f:
             f.write(r)
@@ -261,6 +265,9 @@ def main():
     ap.add_argument("--runs", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--crashes", default="transfer-crashes")
+    ap.add_argument("--rerun", metavar="DIR",
+                    help="run a saved failure again (its responses and "
+                    "options) and stop")
     a = ap.parse_args()
 
     seeds = load_corpus(a.corpus)
@@ -275,9 +282,25 @@ def main():
                                           pieces, options, workdir)
             if problems:
                 failures += 1
-                d = save_crash(a.crashes, tag, responses, args, problems, err)
+                d = save_crash(a.crashes, tag, responses, args, problems, err,
+                               {"hold": sorted(hold), "pieces": pieces,
+                                "options": options})
                 print("transfer: %s: %s (saved in %s)"
                       % (tag, "; ".join(problems), d), file=sys.stderr)
+
+        if a.rerun:
+            with open(os.path.join(a.rerun, "run.json")) as f:
+                saved = json.load(f)
+            responses = []
+            for name in sorted(os.listdir(a.rerun)):
+                if name.endswith(".http"):
+                    with open(os.path.join(a.rerun, name), "rb") as f:
+                        responses.append(f.read())
+            run("rerun", responses, set(saved["hold"]), saved["pieces"],
+                saved["options"])
+            server.stop()
+            print("transfer: rerun %s" % ("failed" if failures else "passed"))
+            return 1 if failures else 0
 
         # The corpus as it is, in runs of URLS_PER_RUN, with -o and without.
         plain = [sub(s) for s in seeds]

@@ -6,7 +6,7 @@ A case is a data file in tests/cases/, made of sections:
     --- args          afetch's arguments, split like a shell would
     --- stdin         text given on stdin (as is, after substitution)
     --- stdin-python  a Python expression whose value (str or bytes) is stdin
-    --- exit          the expected exit status (default: not checked)
+    --- exit          the expected exit status (default: 0)
     --- records       expected records, one JSON object a line, compared by
                       index with the actual ones: only the keys given are
                       checked, and the number of records must match
@@ -685,9 +685,10 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
     args = [opts.afetch] + shlex.split(subst(case.get("args", "")))
     status, out, err, timings = run_afetch(args, case, subst, fixture, front)
     errtext = err.decode("utf-8", errors="replace")
-    if "exit" in case and status != int(case["exit"].strip()):
-        raise Failure("exit status %d, want %s; stderr: %s" %
-                      (status, case["exit"].strip(), errtext[:2000]))
+    want = int(case.get("exit", "0").strip())
+    if status != want:
+        raise Failure("exit status %d, want %d; stderr: %s" %
+                      (status, want, errtext[:2000]))
     if status < 0:
         raise Failure("afetch died of signal %d" % -status)
     if "raw" in case:

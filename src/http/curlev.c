@@ -59,6 +59,13 @@ struct curlev {
 	struct watch  *watches;
 	struct fdslot *fds; /* indexed by descriptor */
 	size_t	       nfds;
+	/*
+	 * The transfers added and not yet removed: when a callback of ours
+	 * fails, libcurl gives up on the whole multi handle without
+	 * finishing them, so we finish them ourselves (fail_all).
+	 */
+	CURL **easies;
+	size_t neasies, easycap;
 };
 
 /* Returns fd's slot, growing the table; NULL when out of memory. */
@@ -109,6 +116,7 @@ watch_free(struct curlev *ce, struct watch *watch)
 }
 
 static void check_finished(struct curlev *);
+static void fail_all(struct curlev *, CURLMcode);
 
 static void
 on_socket_event(evutil_socket_t fd, short what, void *arg)
@@ -128,7 +136,7 @@ on_socket_event(evutil_socket_t fd, short what, void *arg)
 		mask |= CURL_CSELECT_OUT;
 	/* watch may be freed inside this call: do not touch it afterwards. */
 	ce->drives++;
-	curl_multi_socket_action(ce->multi, fd, mask, &running);
+	fail_all(ce, curl_multi_socket_action(ce->multi, fd, mask, &running));
 	check_finished(ce);
 }
 
@@ -141,7 +149,9 @@ on_timer_event(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	ce->drives++;
-	curl_multi_socket_action(ce->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	fail_all(ce,
+	    curl_multi_socket_action(
+		ce->multi, CURL_SOCKET_TIMEOUT, 0, &running));
 	check_finished(ce);
 }
 
@@ -285,6 +295,30 @@ check_finished(struct curlev *ce)
 	}
 }
 
+/*
+ * After a failed socket_action (one of our callbacks could not get memory
+ * and returned -1), libcurl has given up on every transfer of the multi
+ * handle and will report none of them: each is reported here as failed,
+ * so that none waits for ever. From the end, since the receiver removes
+ * (swaps out) the handle it is given, and may add new ones at the end.
+ */
+static void
+fail_all(struct curlev *ce, CURLMcode rc)
+{
+	size_t i;
+
+	if (rc == CURLM_OK)
+		return;
+	ce->last_error = rc;
+	for (i = ce->neasies; i > 0; i--) {
+		if (i > ce->neasies)
+			i = ce->neasies;
+		if (i == 0)
+			break;
+		ce->done(ce->easies[i - 1], CURLE_OUT_OF_MEMORY, ce->arg);
+	}
+}
+
 struct curlev *
 curlev_new(struct loop *loop, curlev_done_fn done, void *arg)
 {
@@ -330,6 +364,7 @@ curlev_free(struct curlev *ce)
 	if (ce->timer != NULL)
 		event_free(ce->timer);
 	free(ce->fds);
+	free(ce->easies);
 	free(ce);
 }
 
@@ -390,14 +425,37 @@ curlev_adopt(struct curlev *ce, CURL *easy)
 int
 curlev_add(struct curlev *ce, CURL *easy)
 {
+	CURL **more;
+	size_t cap;
+
+	if (ce->neasies == ce->easycap) {
+		cap = ce->easycap == 0 ? 64 : ce->easycap * 2;
+		if ((more = realloc(ce->easies, cap * sizeof(*more))) == NULL) {
+			ce->last_error = CURLM_OUT_OF_MEMORY;
+			return -1;
+		}
+		ce->easies = more;
+		ce->easycap = cap;
+	}
 	/* libcurl arms the timer from here; the loop then kicks it off. */
 	ce->last_error = curl_multi_add_handle(ce->multi, easy);
-	return ce->last_error == CURLM_OK ? 0 : -1;
+	if (ce->last_error != CURLM_OK)
+		return -1;
+	ce->easies[ce->neasies++] = easy;
+	return 0;
 }
 
 void
 curlev_remove(struct curlev *ce, CURL *easy)
 {
+	size_t i;
+
+	/* O(transfers in flight), which -j bounds: a short scan. */
+	for (i = ce->neasies; i > 0; i--)
+		if (ce->easies[i - 1] == easy) {
+			ce->easies[i - 1] = ce->easies[--ce->neasies];
+			break;
+		}
 	curl_multi_remove_handle(ce->multi, easy);
 }
 

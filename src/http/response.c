@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -220,8 +221,16 @@ response_on_header(char *line, size_t size, size_t nmemb, void *arg)
 			r->header_bytes = 0;
 		r->responded = 1;
 		r->status = 0;
-		if (sp != NULL && (size_t)(sp - line) + 4 <= len)
-			r->status = strtol(sp + 1, NULL, 10);
+		/*
+		 * The line is not NUL-terminated (strtol would read on past
+		 * it): the status is the three digits after the space.
+		 */
+		if (sp != NULL && (size_t)(sp - line) + 4 <= len &&
+		    isdigit((unsigned char)sp[1]) &&
+		    isdigit((unsigned char)sp[2]) &&
+		    isdigit((unsigned char)sp[3]))
+			r->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 +
+			    (sp[3] - '0');
 		free(r->location);
 		r->location = NULL;
 		free(r->retry_after);

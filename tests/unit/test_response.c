@@ -47,6 +47,26 @@ test_status_and_retry_after(void)
 	response_free(&r);
 }
 
+/*
+ * libcurl's header lines are not NUL-terminated: the status is read
+ * within the line, never from the bytes after it (found by fuzzing).
+ */
+static void
+test_status_within_line(void)
+{
+	struct response r;
+	char		buf[] = "HTTP/1.1   \n404";
+
+	CHECK_INT(response_init(&r, -1, 0, 0, 0), 0);
+	CHECK_INT(response_on_header(buf, 1, 12, &r), 12);
+	CHECK_INT(r.responded, 1);
+	CHECK_INT(r.status, 0);
+	memcpy(buf, "HTTP/1.1 20x\n", 13);
+	response_on_header(buf, 1, 12, &r);
+	CHECK_INT(r.status, 0);
+	response_free(&r);
+}
+
 static void
 test_refused_redirect(void)
 {
@@ -229,6 +249,7 @@ int
 main(void)
 {
 	RUN(test_status_and_retry_after);
+	RUN(test_status_within_line);
 	RUN(test_refused_redirect);
 	RUN(test_body_cap);
 	RUN(test_headers_kept);

@@ -95,8 +95,11 @@ html_step_tag(struct html *h, const unsigned char *p, size_t i, size_t len)
 				NEXT(is_ws(c) ? S_BEFORE_ATTR_NAME
 					      : S_SELF_CLOSING);
 		} else {
-			html_name_put(h->tname, &h->tnlen, c ? c : 1);
-			i++;
+			/* Take the name's bytes in one go: tags are frequent. */
+			do {
+				html_name_put(h->tname, &h->tnlen, c ? c : 1);
+				c = ++i < len ? p[i] : '>';
+			} while (i < len && !is_ws(c) && c != '/' && c != '>');
 		}
 		break;
 	case S_BEFORE_ATTR_NAME:
@@ -121,8 +124,11 @@ html_step_tag(struct html *h, const unsigned char *p, size_t i, size_t len)
 			html_attr_name_end(h);
 			NEXT(S_BEFORE_VALUE);
 		} else {
-			html_name_put(h->aname, &h->anlen, c ? c : 1);
-			i++;
+			do {
+				html_name_put(h->aname, &h->anlen, c ? c : 1);
+				c = ++i < len ? p[i] : '>';
+			} while (i < len && !is_ws(c) && c != '/' && c != '>' &&
+			    c != '=');
 		}
 		break;
 	case S_AFTER_ATTR_NAME:

@@ -77,7 +77,7 @@ corpus_unescape(char *s, size_t n)
 	return j;
 }
 
-/* Reads the corpus; returns the number of cases, in *cases (never freed). */
+/* Reads the corpus; returns the number of cases, in *cases (corpus_free). */
 static size_t
 corpus_load(const char *path, struct corpus_case **cases)
 {
@@ -126,6 +126,19 @@ corpus_load(const char *path, struct corpus_case **cases)
 	fclose(f);
 	*cases = c;
 	return n;
+}
+
+static void
+corpus_free(struct corpus_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(cases[i].name);
+		free(cases[i].input);
+		free(cases[i].want);
+	}
+	free(cases);
 }
 
 #endif

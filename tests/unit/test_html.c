@@ -190,5 +190,6 @@ main(void)
 	RUN(test_long_value);
 	RUN(test_finish);
 	RUN(test_random_chunks);
+	corpus_free(cases, ncases);
 	return harness_result();
 }

@@ -5,19 +5,8 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "jsonscan.h"
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Reads the 4 hex digits after "\u" at s (len bytes left). */
 static long
@@ -29,7 +18,7 @@ read_u16(const char *s, size_t len)
 	if (len < 6 || s[0] != '\\' || s[1] != 'u')
 		return -1;
 	for (i = 2; i < 6; i++) {
-		if ((d = hexval((unsigned char)s[i])) == -1)
+		if ((d = hex_value((unsigned char)s[i])) == -1)
 			return -1;
 		v = v * 16 + d;
 	}

@@ -15,21 +15,11 @@
 
 #include <curl/curl.h>
 
+#include "hex.h"
+#include "url.h"
 #include "urlnorm.h"
 
 static const char hexdigits[] = "0123456789ABCDEF";
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* RFC 3986 section 2.3: the characters that never need encoding. */
 static int
@@ -57,8 +47,8 @@ urlnorm_percent(const char *in, size_t n, char *out)
 		c = (unsigned char)in[i];
 		if (c == '\t' || c == '\n' || c == '\r')
 			continue;
-		if (c == '%' && i + 2 < n && (hi = hexval(in[i + 1])) >= 0 &&
-		    (lo = hexval(in[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < n && (hi = hex_value(in[i + 1])) >= 0 &&
+		    (lo = hex_value(in[i + 2])) >= 0) {
 			c = hi * 16 + lo;
 			if (unreserved(c)) {
 				out[o++] = (char)c;
@@ -162,26 +152,6 @@ prepare(const char *s, size_t n, const char **why)
 	return out;
 }
 
-/* A sentence for the ways libcurl's parser refuses a URL. */
-static const char *
-curlu_why(CURLUcode rc)
-{
-	switch (rc) {
-	case CURLUE_OUT_OF_MEMORY:
-		return "out of memory";
-	case CURLUE_BAD_PORT_NUMBER:
-		return "bad port number";
-	case CURLUE_NO_HOST:
-		return "no host name";
-	case CURLUE_BAD_HOSTNAME:
-		return "bad host name";
-	case CURLUE_BAD_IPV6:
-		return "bad IPv6 address";
-	default:
-		return "not a valid URL";
-	}
-}
-
 /*
  * The normal form of the URL held in h, as a new string from malloc, or
  * NULL with *why set: only http and https, the host lower-cased (in its
@@ -195,7 +165,7 @@ finish(CURLU *h, const char **why)
 	size_t	  i;
 
 	if ((rc = curl_url_get(h, CURLUPART_SCHEME, &scheme, 0)) != CURLUE_OK) {
-		*why = curlu_why(rc);
+		*why = url_curlu_why(rc);
 		return NULL;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
@@ -204,7 +174,7 @@ finish(CURLU *h, const char **why)
 	}
 	if ((rc = curl_url_get(h, CURLUPART_HOST, &host, CURLU_PUNYCODE)) !=
 	    CURLUE_OK) {
-		*why = curlu_why(rc);
+		*why = url_curlu_why(rc);
 		goto out;
 	}
 	for (i = 0; host[i] != '\0'; i++)
@@ -214,7 +184,7 @@ finish(CURLU *h, const char **why)
 	    (rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0)) != CURLUE_OK ||
 	    (rc = curl_url_get(
 		 h, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT)) != CURLUE_OK) {
-		*why = curlu_why(rc);
+		*why = url_curlu_why(rc);
 		goto out;
 	}
 	if (strlen(url) > URLNORM_MAX)
@@ -261,7 +231,7 @@ urlnorm_resolve(
 	/* libcurl 7.88 makes "" the base's directory; RFC 3986 the base. */
 	if (l[0] != '\0' &&
 	    (rc = curl_url_set(h, CURLUPART_URL, l, 0)) != CURLUE_OK) {
-		*why = curlu_why(rc);
+		*why = url_curlu_why(rc);
 		goto out;
 	}
 	res = finish(h, why);
@@ -308,7 +278,7 @@ urlnorm(const char *url, const char **why)
 	}
 	if ((rc = curl_url_set(
 		 h, CURLUPART_URL, p, CURLU_NON_SUPPORT_SCHEME)) != CURLUE_OK)
-		*why = curlu_why(rc);
+		*why = url_curlu_why(rc);
 	else
 		res = finish(h, why);
 	curl_url_cleanup(h);

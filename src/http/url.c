@@ -86,9 +86,8 @@ scheme_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* A sentence for each way libcurl's parser refuses a URL we care to name. */
-static const char *
-curlu_why(CURLUcode rc)
+const char *
+url_curlu_why(CURLUcode rc)
 {
 	switch (rc) {
 	case CURLUE_OUT_OF_MEMORY:
@@ -246,7 +245,7 @@ parse(const char *s, char **host, const char **why)
 	if ((rc = curl_url_set(h, CURLUPART_URL, s, 0)) != CURLUE_OK ||
 	    (rc = curl_url_get(h, CURLUPART_HOST, &hp, 0)) != CURLUE_OK) {
 		curl_url_cleanup(h);
-		*why = curlu_why(rc);
+		*why = url_curlu_why(rc);
 		return URL_INVALID;
 	}
 	curl_url_cleanup(h);

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <curl/curl.h>
+
 enum url_result {
 	URL_OK,
 	URL_INVALID, /* not a URL: bad syntax, NUL byte, no host ... */
@@ -49,5 +51,11 @@ int url_scheme_allowed(const char *url);
  * locale could be set (non-ASCII hosts then fail as libcurl decides).
  */
 int url_global_init(void);
+
+/*
+ * Returns a short sentence for a way libcurl's URL parser refused a URL
+ * ("bad port number", "no host name" ...; "not a valid URL" for the rest).
+ */
+const char *url_curlu_why(CURLUcode rc);
 
 #endif

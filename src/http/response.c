@@ -41,6 +41,22 @@ response_init(struct response *r, long long cap, int keep_body,
 	return 0;
 }
 
+/* Forgets what was learnt of the previous response's header block. */
+static void
+forget_response(struct response *r)
+{
+	free(r->location);
+	r->location = NULL;
+	free(r->retry_after);
+	r->retry_after = NULL;
+	r->headers_done = 0;
+	r->chunked = 0;
+	r->has_te = 0;
+	r->length_bad = 0;
+	r->length = -1;
+	r->why[0] = '\0';
+}
+
 void
 response_reset(struct response *r)
 {
@@ -52,17 +68,8 @@ response_reset(struct response *r)
 		hdrs_reset(r->hdrs);
 	r->responded = 0;
 	r->status = 0;
-	free(r->location);
-	r->location = NULL;
-	free(r->retry_after);
-	r->retry_after = NULL;
-	r->headers_done = 0;
-	r->chunked = 0;
-	r->has_te = 0;
-	r->length_bad = 0;
-	r->length = -1;
 	r->header_bytes = 0;
-	r->why[0] = '\0';
+	forget_response(r);
 }
 
 void
@@ -231,16 +238,7 @@ response_on_header(char *line, size_t size, size_t nmemb, void *arg)
 		    isdigit((unsigned char)sp[3]))
 			r->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 +
 			    (sp[3] - '0');
-		free(r->location);
-		r->location = NULL;
-		free(r->retry_after);
-		r->retry_after = NULL;
-		r->headers_done = 0;
-		r->chunked = 0;
-		r->has_te = 0;
-		r->length_bad = 0;
-		r->length = -1;
-		r->why[0] = '\0';
+		forget_response(r);
 	}
 	/* libcurl's total, counted as it does: every line as received. */
 	r->header_bytes += (long long)len;

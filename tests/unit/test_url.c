@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include "../common/url_reference.h"
 #include "harness.h"
 #include "url.h"
 
@@ -201,74 +202,6 @@ test_scheme_allowed(void)
 	CHECK_INT(url_scheme_allowed(""), 0);
 }
 
-/*
- * The reference for the fast path: what libcurl's URL parser makes of
- * line, by the steps url.c takes when it asks libcurl, written out again
- * here so that a fast path that strays from libcurl shows as a mismatch.
- * The line must be free of NUL, white space and control bytes, which
- * url_normalise refuses before any parsing. Returns URL_OK with *out and
- * *host set (the caller frees them), or URL_INVALID or
- * URL_UNSUPPORTED_SCHEME with both NULL.
- */
-static enum url_result
-reference(const char *line, size_t len, char **out, char **host)
-{
-	CURLU	   *u;
-	char	   *s, *hp = NULL, *p;
-	size_t	    i, n, plen = 0;
-	const char *prefix = "http://";
-
-	*out = *host = NULL;
-	/*
-	 * url.c's rule: a scheme is ALPHA *( ALPHA / DIGIT / "+" / "-" /
-	 * "." ) and counts only before "://"; without one, http:// is put
-	 * in front.
-	 */
-	for (i = 0; i < len &&
-	     (isalnum((unsigned char)line[i]) ||
-		 memchr("+-.", line[i], 3) != NULL);
-	     i++)
-		continue;
-	if (len == 0 || !isalpha((unsigned char)line[0]) || len - i < 3 ||
-	    memcmp(line + i, "://", 3) != 0)
-		plen = strlen(prefix);
-	else if (!(i == 4 && strncasecmp(line, "http", 4) == 0) &&
-	    !(i == 5 && strncasecmp(line, "https", 5) == 0))
-		return URL_UNSUPPORTED_SCHEME;
-	if ((s = malloc(plen + len + 1)) == NULL)
-		return URL_INVALID;
-	memcpy(s, prefix, plen);
-	memcpy(s + plen, line, len);
-	s[plen + len] = '\0';
-
-	if ((u = curl_url()) == NULL ||
-	    curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &hp, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		free(s);
-		return URL_INVALID;
-	}
-	curl_url_cleanup(u);
-	p = hp;
-	n = strlen(p);
-	if (n >= 2 && p[0] == '[' && p[n - 1] == ']') {
-		p++;
-		n -= 2;
-	}
-	if (n == 0 || (*host = malloc(n + 1)) == NULL) {
-		curl_free(hp);
-		free(s);
-		return URL_INVALID;
-	}
-	for (i = 0; i < n; i++)
-		(*host)[i] =
-		    (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
-	(*host)[n] = '\0';
-	curl_free(hp);
-	*out = s;
-	return URL_OK;
-}
-
 /* Prints the n bytes at s with bytes outside printable ASCII escaped. */
 static void
 print_escaped(const char *s, size_t n)
@@ -296,7 +229,7 @@ agree(const char *s, size_t n)
 	enum url_result r, want;
 	int		before = harness_failures;
 
-	want = reference(s, n, &rout, &rhost);
+	want = url_reference(s, n, &rout, &rhost);
 	r = url_normalise(s, n, &out, &host, &why);
 	CHECK_INT(r, want);
 	if (r == URL_OK && want == URL_OK) {

@@ -364,3 +364,9 @@ frontier_key_name(const struct frontier *fr, uint32_t id)
 {
 	return entry_at(fr, fr->key_refs[id]) + ENTRY_HEAD;
 }
+
+size_t
+frontier_nkeys(const struct frontier *fr)
+{
+	return fr->nkeys;
+}

@@ -89,6 +89,9 @@ size_t frontier_bytes(const struct frontier *fr);
  */
 int frontier_key(struct frontier *fr, const char *key, uint32_t *id);
 
+/* Number of keys interned: their numbers are 0 to this - 1. */
+size_t frontier_nkeys(const struct frontier *fr);
+
 /* Returns the key numbered id (as frontier_key() gave it). */
 const char *frontier_key_name(const struct frontier *fr, uint32_t id);
 

@@ -2,8 +2,9 @@
  * crawler: seeds and links as tasks, pages parsed as they stream, their
  * links settled against the seen set, the scope and robots.txt (see
  * crawler.h). It owns the frontier and the origins; each crawl task
- * carries a struct item (fetch_set_data) that lives as long as the task.
- * cli/crawlrun.c makes it and feeds its links to the run.
+ * carries a struct item (fetch_set_data) that lives as long as the task;
+ * crawlpage.c parses the pages. cli/crawlrun.c makes the crawler and
+ * feeds its links to the run.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,6 +16,7 @@
 
 #include "buf.h"
 #include "crawler.h"
+#include "crawler_int.h"
 #include "fetch.h"
 #include "frontier.h"
 #include "future.h"
@@ -26,38 +28,6 @@
 #include "scope.h"
 #include "task.h"
 #include "urlnorm.h"
-
-/* A link read back by --resume: its key is found when it is admitted. */
-#define NO_KEY UINT32_MAX
-
-struct crawler {
-	struct loop	     *loop;
-	struct crawler_config cfg;
-	struct fetch_hooks    hooks;
-	struct fetch_ctx     *pages;
-	struct frontier	     *fr;
-	struct origins	     *origins; /* NULL with --no-robots */
-	size_t		      tasks;   /* made so far, seeds included */
-	int		      stopped;
-};
-
-/* A crawl task's own state. */
-struct item {
-	struct crawler *cr;
-	struct task    *task;
-	char	       *url; /* normalised (urlnorm), owned */
-	size_t		depth;
-	uint32_t	key;
-	/* The page, while its body streams. */
-	int	     decided; /* whether to parse was decided */
-	char	    *page;    /* the final URL, normalised, when parsed */
-	char	    *base;    /* the first <base href>, resolved */
-	struct html *html;
-	/* Links found, each ending in a NUL; settled from pos on. */
-	struct buf	      found;
-	size_t		      pos;
-	struct origins_waiter wait;
-};
 
 static void on_origin_ready(struct origins_waiter *w);
 
@@ -136,115 +106,6 @@ gate(struct task *task, void *arg)
 	}
 	record_set_error(fetch_record_edit(task), RECORD_ERROR, err, msg);
 	return -1;
-}
-
-/* Whether a Content-Type names HTML: text/html or application/xhtml+xml. */
-static int
-is_html(const char *ct)
-{
-	size_t n;
-
-	if (ct == NULL)
-		return 0;
-	n = strcspn(ct, "; \t");
-	return (n == 9 && strncasecmp(ct, "text/html", 9) == 0) ||
-	    (n == 21 && strncasecmp(ct, "application/xhtml+xml", 21) == 0);
-}
-
-static void on_link(void *arg, enum html_link_kind kind, const char *value,
-    size_t len, int nofollow);
-
-/*
- * At the first chunk of an attempt's body: a page is parsed when its
- * links may be followed (depth), it is HTML with a 2xx status, its final
- * URL is in scope, and that URL was not parsed already (by another task
- * redirected there, or by an earlier attempt of this one).
- */
-static void
-decide(struct crawler *cr, struct item *it)
-{
-	long	    status;
-	const char *ct, *eff;
-	char	   *final;
-
-	it->decided = 1;
-	if (it->depth >= cr->cfg.depth)
-		return;
-	fetch_peek(it->task, &status, &ct, &eff);
-	if (status < 200 || status > 299 || !is_html(ct) || eff == NULL)
-		return;
-	if ((final = urlnorm(eff, NULL)) == NULL)
-		return;
-	/* Scope is never applied to a seed's own URL, only to where the
-	 * redirects led. */
-	if ((strcmp(final, it->url) != 0 &&
-		!scope_in(cr->cfg.scope, frontier_key_name(cr->fr, it->key),
-		    final)) ||
-	    (frontier_parse_once(cr->fr, final) != 1 &&
-		(it->page == NULL || strcmp(it->page, final) != 0))) {
-		free(final);
-		return;
-	}
-	free(it->page);
-	it->page = final;
-	it->html = html_new(on_link, it);
-}
-
-static void
-on_link(void *arg, enum html_link_kind kind, const char *value, size_t len,
-    int nofollow)
-{
-	struct item    *it = arg;
-	struct crawler *cr = it->cr;
-	char	       *url;
-
-	if (kind == HTML_LINK_BASE) {
-		if (it->base == NULL)
-			it->base = urlnorm_resolve(it->page, value, len, NULL);
-		return;
-	}
-	if (nofollow && !cr->cfg.no_robots)
-		return;
-	url = urlnorm_resolve(
-	    it->base != NULL ? it->base : it->page, value, len, NULL);
-	if (url == NULL)
-		return;
-	/* Past the bound, further links are dropped (crawler.h). */
-	if (scope_in(cr->cfg.scope, frontier_key_name(cr->fr, it->key), url))
-		(void)buf_append(&it->found, url, strlen(url) + 1);
-	free(url);
-}
-
-static void
-on_body(struct task *task, const char *data, size_t len, void *arg)
-{
-	struct item *it = fetch_data(task);
-
-	(void)arg;
-	if (it == NULL)
-		return;
-	if (!it->decided)
-		decide(it->cr, it);
-	if (it->html != NULL && html_feed(it->html, data, len) == -1) {
-		html_free(it->html);
-		it->html = NULL;
-	}
-}
-
-static void
-on_reset(struct task *task, void *arg)
-{
-	struct item *it = fetch_data(task);
-
-	(void)arg;
-	if (it == NULL)
-		return;
-	html_free(it->html);
-	it->html = NULL;
-	free(it->base);
-	it->base = NULL;
-	buf_clear(&it->found);
-	it->decided = 0;
 }
 
 /*
@@ -384,8 +245,8 @@ crawler_new(struct loop *loop, const struct crawler_config *cfg)
 	cr->loop = loop;
 	cr->cfg = *cfg;
 	cr->hooks.gate = gate;
-	cr->hooks.reset = on_reset;
-	cr->hooks.body = on_body;
+	cr->hooks.reset = crawlpage_reset;
+	cr->hooks.body = crawlpage_body;
 	cr->hooks.done = on_done;
 	cr->hooks.arg = cr;
 	if ((cr->fr = frontier_new()) == NULL) {

@@ -20,6 +20,7 @@
 #include "appstate.h"
 #include "as_completed.h"
 #include "buf.h"
+#include "crawler.h"
 #include "fdlimit.h"
 #include "fetch.h"
 #include "gather.h"
@@ -32,6 +33,7 @@
 #include "reqdata.h"
 #include "resume.h"
 #include "sched.h"
+#include "scope.h"
 #include "signals.h"
 #include "summary.h"
 #include "task.h"
@@ -58,7 +60,7 @@ app_output_lost(const struct app *app)
 void
 app_check_finished(struct app *app)
 {
-	if (!app->input_done || app_outstanding(app) != 0)
+	if (!app->input_done || app_outstanding(app) != 0 || crawlrun_busy(app))
 		return;
 	writer_flush(app->writer);
 	if (writer_idle(app->writer))
@@ -91,6 +93,7 @@ app_stop(struct app *app, const char *reason)
 		app_stop_input(app);
 	loop_timer_cancel(app->deadline);
 	app->deadline = NULL;
+	crawlrun_stop(app);
 	sched_cancel_all(app->sched, reason);
 	feed_pump_soon(app);
 	app_check_finished(app);
@@ -213,6 +216,8 @@ setup(struct app *app)
 	fo.retry_max_delay = cfg->retry_max_delay;
 	fo.on_host_backoff = on_host_backoff;
 	fo.backoff_arg = app;
+	if (crawlrun_setup(app, &fo) == -1)
+		return -1;
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
 	    (app->sched = sched_new(app->loop,
 		 &(struct sched_config){ .jobs = app->jobs,
@@ -221,11 +226,14 @@ setup(struct app *app)
 		     .host_rate = cfg->host_rate,
 		     .host_of = fetch_host,
 		     .on_slot = feed_on_slot,
+		     .host_interval = crawlrun_host_interval,
 		     .arg = app })) == NULL ||
 	    (app->writer = writer_new(
 		 app->loop, STDOUT_FILENO, records_limit(app))) == NULL ||
 	    (app->output = output_new()) == NULL ||
 	    (app->signals = signals_new(app->loop, on_signal, app)) == NULL)
+		return -1;
+	if (crawlrun_attach(app, &fo) == -1)
 		return -1;
 	writer_on_failure(app->writer, records_on_write_failure, app);
 	writer_on_drain(app->writer, records_on_drain, app);
@@ -244,13 +252,15 @@ setup(struct app *app)
 	if (cfg->resume_file != NULL) {
 		char err[512];
 
-		if ((app->resume = resume_load(
-			 cfg->resume_file, err, sizeof(err))) == NULL) {
+		if ((app->resume = resume_load_crawl(cfg->resume_file,
+			 cfg->crawl, err, sizeof(err))) == NULL) {
 			msgs_warnx("%s", err);
 			errno = 0;
 			return -1;
 		}
 		records_end_cut_line(app);
+		if (crawlrun_resume(app) == -1)
+			return -1;
 	}
 	app->progress = progress_new(app->loop, STDERR_FILENO,
 	    cfg->progress == -1 ? isatty(STDERR_FILENO) : cfg->progress);
@@ -293,6 +303,8 @@ teardown(struct app *app)
 	output_free(app->output);
 	writer_free(app->writer);
 	sched_free(app->sched);
+	crawler_free(app->crawler);
+	scope_free(app->scope);
 	/* libcurl's multi handle goes before the event base it uses. */
 	fetch_ctx_free(app->fetch);
 	loop_free(app->loop);

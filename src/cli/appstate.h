@@ -53,7 +53,9 @@ struct app {
 	int		     pump_scheduled;
 	struct taskq	     parked; /* finished, waiting for the writer */
 	struct outcome	    *out;
-	struct buf	     data; /* the request body of -d */
+	struct buf	     data;    /* the request body of -d */
+	struct crawler	    *crawler; /* --crawl; NULL: none */
+	struct scope	    *scope;
 };
 
 /* app.c: the run as a whole. */
@@ -89,6 +91,37 @@ void feed_pump_soon(struct app *app);
 
 /* The scheduler's callback when a slot frees: read on. */
 void feed_on_slot(void *arg);
+
+/* crawlrun.c: crawl mode's part (each a no-op without --crawl). */
+
+struct fetch_options;
+
+/* Makes scope and crawler; sets fo's hooks. Returns 0, or -1 (said). */
+int crawlrun_setup(struct app *app, struct fetch_options *fo);
+
+/* Gives the crawler the fetch context and scheduler. Returns 0 or -1. */
+int crawlrun_attach(struct app *app, const struct fetch_options *fo);
+
+/* The scheduler's host_interval: the host's Crawl-delay. */
+double crawlrun_host_interval(const char *host, void *arg);
+
+/* Reads --resume's crawl facts; numbering goes on after its largest index. */
+int crawlrun_resume(struct app *app);
+
+/* A seed read became task (not yet submitted). */
+void crawlrun_seed(struct app *app, struct task *task);
+
+/* Admits links waiting as tasks while there is room. */
+void crawlrun_pump(struct app *app);
+
+/* Whether links still wait to be admitted (the run is not over). */
+int crawlrun_busy(const struct app *app);
+
+/* Whether --max-urls is reached: no more input is read. */
+int crawlrun_full(const struct app *app);
+
+/* The run stops: links waiting are dropped. */
+void crawlrun_stop(struct app *app);
 
 /* records.c: finished tasks become records on stdout. */
 

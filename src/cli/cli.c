@@ -167,6 +167,10 @@ check_config(struct config *cfg)
 		msgs_warnx("URLs given both as arguments and with -i");
 		return -1;
 	}
+	if (!cfg->crawl && cfg->crawl_only != NULL) {
+		msgs_warnx("%s needs --crawl", cfg->crawl_only);
+		return -1;
+	}
 	if (cfg->window == 0)
 		cfg->window = cfg->jobs * 4;
 	return 0;

@@ -62,6 +62,19 @@ struct config {
 	unsigned    shard_k;
 	unsigned    shard_n; /* 0: no sharding */
 
+	/* Crawl mode (section 13 of the contract). */
+	int	     crawl;    /* -r, --crawl */
+	long	     depth;    /* links followed from pages above it */
+	int	     scope;    /* enum scope_kind */
+	const char **includes; /* --include, in order; owned */
+	size_t	     nincludes;
+	const char **excludes; /* --exclude, in order; owned */
+	size_t	     nexcludes;
+	size_t	     max_urls;	 /* 0: no limit */
+	int	     no_robots;	 /* --no-robots */
+	int	     sitemaps;	 /* --sitemaps */
+	const char  *crawl_only; /* a crawl option given, for the check */
+
 	/* Progress and summary. */
 	int	    progress; /* -1: when stderr is a terminal */
 	int	    summary;

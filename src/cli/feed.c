@@ -48,6 +48,11 @@ may_admit(struct app *app)
 	if (app->input_done || writer_backlogged(app->writer) ||
 	    app->parked.count > 0)
 		return 0;
+	/* --max-urls reached: what is unread stays unread. */
+	if (crawlrun_full(app)) {
+		app_stop_input(app);
+		return 0;
+	}
 	/* Stopping, only the argument URLs left are read: all cancelled. */
 	if (app->stopping)
 		return app_outstanding(app) < app->cfg->window;
@@ -154,6 +159,7 @@ admit(struct app *app, const char *line, size_t len, int truncated)
 		skip(app);
 		return;
 	}
+	crawlrun_seed(app, task);
 	requestable = fetch_is_requestable(task) && !app->stopping;
 	/* The scheduler's callback must be on the future before the
 	 * collector's, which frees the task. */
@@ -250,6 +256,7 @@ feed_pump(struct app *app)
 		}
 		break;
 	}
+	crawlrun_pump(app);
 	app->pumping = 0;
 	app_check_finished(app);
 }

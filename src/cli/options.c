@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
+#include "scope.h"
 #include "shard.h"
 
 #define MAX_JOBS 100000
@@ -66,6 +68,8 @@ config_defaults(struct config *cfg)
 	cfg->retry_delay = 0.5;
 	cfg->retry_max_delay = 30;
 	cfg->progress = -1;
+	cfg->depth = 5;
+	cfg->scope = SCOPE_HOST;
 }
 
 void
@@ -74,6 +78,12 @@ config_free(struct config *cfg)
 	free(cfg->headers);
 	cfg->headers = NULL;
 	cfg->nheaders = 0;
+	free(cfg->includes);
+	cfg->includes = NULL;
+	cfg->nincludes = 0;
+	free(cfg->excludes);
+	cfg->excludes = NULL;
+	cfg->nexcludes = 0;
 }
 
 #define COUNT_SETTER(fn, field, type, min, max)                                \
@@ -208,6 +218,115 @@ set_header(struct config *cfg, const char *arg)
 	return 0;
 }
 
+/* Appends s to the owned list *list of *n strings. */
+static int
+list_append(const char ***list, size_t *n, const char *s)
+{
+	const char **grown;
+
+	if ((grown = realloc(*list, (*n + 1) * sizeof(**list))) == NULL)
+		return -1;
+	*list = grown;
+	(*list)[(*n)++] = s;
+	return 0;
+}
+
+/*
+ * The crawl options note that one was given: without --crawl they are a
+ * usage error (cli's check), not silently ignored.
+ */
+static int
+set_crawl(struct config *cfg, const char *arg)
+{
+	(void)arg;
+	cfg->crawl = 1;
+	return 0;
+}
+
+static int
+set_depth(struct config *cfg, const char *arg)
+{
+	long long n;
+
+	if (parse_count(arg, 0, 1000000, &n) == -1)
+		return -1;
+	cfg->depth = (long)n;
+	cfg->crawl_only = "--depth";
+	return 0;
+}
+
+static int
+set_scope(struct config *cfg, const char *arg)
+{
+	enum scope_kind kind;
+
+	if (scope_kind_parse(arg, &kind) == -1)
+		return -1;
+	cfg->scope = (int)kind;
+	cfg->crawl_only = "--scope";
+	return 0;
+}
+
+/* A POSIX extended expression that regcomp() takes, as scope will. */
+static int
+valid_regex(const char *arg)
+{
+	regex_t re;
+
+	if (regcomp(&re, arg, REG_EXTENDED | REG_NOSUB) != 0)
+		return 0;
+	regfree(&re);
+	return 1;
+}
+
+static int
+set_include(struct config *cfg, const char *arg)
+{
+	if (!valid_regex(arg))
+		return -1;
+	cfg->crawl_only = "--include";
+	return list_append(&cfg->includes, &cfg->nincludes, arg);
+}
+
+static int
+set_exclude(struct config *cfg, const char *arg)
+{
+	if (!valid_regex(arg))
+		return -1;
+	cfg->crawl_only = "--exclude";
+	return list_append(&cfg->excludes, &cfg->nexcludes, arg);
+}
+
+static int
+set_max_urls(struct config *cfg, const char *arg)
+{
+	long long n;
+
+	if (parse_count(arg, 1, LLONG_MAX, &n) == -1)
+		return -1;
+	cfg->max_urls = (size_t)n;
+	cfg->crawl_only = "--max-urls";
+	return 0;
+}
+
+static int
+set_no_robots(struct config *cfg, const char *arg)
+{
+	(void)arg;
+	cfg->no_robots = 1;
+	cfg->crawl_only = "--no-robots";
+	return 0;
+}
+
+static int
+set_sitemaps(struct config *cfg, const char *arg)
+{
+	(void)arg;
+	cfg->sitemaps = 1;
+	cfg->crawl_only = "--sitemaps";
+	return 0;
+}
+
 const struct option_spec options[] = {
 	/* Input */
 	{ "input", 'i', "file", "read URLs from file (- is stdin)", set_input },
@@ -268,6 +387,23 @@ const struct option_spec options[] = {
 	    set_output_dir },
 	{ "max-size", 0, "bytes",
 	    "abort bodies larger than bytes (--body: 1 MiB)", set_max_size },
+	/* Crawl mode */
+	{ "crawl", 'r', NULL, "follow links from the URLs, breadth first",
+	    set_crawl },
+	{ "depth", 0, "n", "follow links from pages up to depth n (5)",
+	    set_depth },
+	{ "scope", 0, "kind", "which links: host, domain, prefix or any (host)",
+	    set_scope },
+	{ "include", 0, "regex", "follow only links that match (repeatable)",
+	    set_include },
+	{ "exclude", 0, "regex", "never follow links that match (repeatable)",
+	    set_exclude },
+	{ "max-urls", 0, "n", "at most n tasks in the crawl, seeds included",
+	    set_max_urls },
+	{ "no-robots", 0, NULL, "ignore robots.txt and nofollow",
+	    set_no_robots },
+	{ "sitemaps", 0, NULL, "take the sitemaps' URLs as seeds too",
+	    set_sitemaps },
 	/* Output and progress */
 	{ "order", 0, "completed | input",
 	    "records as tasks finish, or in input order", set_order },

@@ -46,6 +46,29 @@ record_init(struct record *rec)
 	memset(rec, 0, sizeof(*rec));
 	for (i = 0; i < TIME_COUNT; i++)
 		rec->time[i] = -1;
+	rec->parent = -1;
+}
+
+int
+record_add_link(struct record *rec, const char *url)
+{
+	size_t len = strlen(url) + 1, cap;
+	char  *grown;
+
+	/* Doubling: a page of n links costs O(n) copies in all. */
+	if (rec->links_cap - rec->links_len < len) {
+		cap = rec->links_cap * 2 > rec->links_len + len
+		    ? rec->links_cap * 2
+		    : rec->links_len + len + 256;
+		if ((grown = realloc(rec->links, cap)) == NULL)
+			return -1;
+		rec->links = grown;
+		rec->links_cap = cap;
+	}
+	memcpy(rec->links + rec->links_len, url, len);
+	rec->links_len += len;
+	rec->nlinks++;
+	return 0;
 }
 
 void
@@ -59,6 +82,7 @@ record_clear(struct record *rec)
 	hdrs_free(rec->headers);
 	free(rec->body);
 	free(rec->path);
+	free(rec->links);
 	record_init(rec);
 }
 

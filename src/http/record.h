@@ -41,6 +41,7 @@ enum record_error {
 #define RECORD_HEADERS 0x01 /* "headers" */
 #define RECORD_BODY    0x02 /* "body" or "body_base64" */
 #define RECORD_PATH    0x04 /* "path" */
+#define RECORD_CRAWL   0x08 /* "depth", "parent", and "links" when parsed */
 
 /* The keys of the record's "time" object, in output order. */
 enum record_time {
@@ -76,6 +77,15 @@ struct record {
 	char	    *body;     /* owned; NULL: null */
 	size_t	     body_len; /* may hold NUL bytes */
 	char	    *path;     /* owned; NULL: null */
+
+	/* Crawl mode (RECORD_CRAWL). */
+	long	  depth;
+	long long parent;    /* index of the page that added it; < 0: null */
+	int	  parsed;    /* the page was parsed: "links" is written */
+	char	 *links;     /* owned: nlinks URLs, each ending in a NUL */
+	size_t	  links_len; /* bytes used at links */
+	size_t	  links_cap; /* bytes allocated there */
+	size_t	  nlinks;
 };
 
 /* Sets every field to its empty value (null times, no strings). */
@@ -83,6 +93,12 @@ void record_init(struct record *rec);
 
 /* Frees what the record owns (strings, headers, body) and empties it. */
 void record_clear(struct record *rec);
+
+/*
+ * Appends the NUL-terminated URL url to the record's links. Returns 0, or
+ * -1 when out of memory (the links are then unchanged).
+ */
+int record_add_link(struct record *rec, const char *url);
 
 /* Returns the error code's name, as in the contract ("dns" ...), or NULL. */
 const char *record_error_name(enum record_error error);

@@ -92,6 +92,8 @@ response_on_body(char *data, size_t size, size_t nmemb, void *arg)
 		r->flags |= ERRMAP_TOO_LARGE;
 		return 0;
 	}
+	if (r->tap != NULL)
+		r->tap(r->tap_arg, data, len);
 	if (r->keep_body && buf_append(&r->body, data, len) == -1) {
 		r->flags |= ERRMAP_WRITE_FAILED;
 		r->save_errno = ENOMEM;

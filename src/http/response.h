@@ -27,6 +27,9 @@ struct response {
 	struct hdrs *hdrs;	/* --headers: owned; NULL: not kept */
 	/* -o: the attempt's file, the caller's; NULL: not saved. */
 	struct savefile *save;
+	/* Sees each chunk of the body that is taken (crawl mode); or NULL. */
+	void (*tap)(void *arg, const char *data, size_t len);
+	void *tap_arg;
 
 	/* What came, since the last response_reset(). */
 	/* ERRMAP_TOO_LARGE, _WRITE_FAILED, _BAD_FRAMING, _HEADERS_TOO_LARGE */

@@ -18,9 +18,10 @@
 
 /*
  * The most raw values one record has: 11 top-level members, 6 times, the
- * error's code and message, and headers, body and path.
+ * error's code and message, depth, parent and links, and headers, body
+ * and path.
  */
-#define MAX_TEXTS 22
+#define MAX_TEXTS 25
 
 /*
  * Room for what cJSON prints besides the raw values: keys with their
@@ -339,10 +340,44 @@ add_body(struct output *o, cJSON *obj, const struct record *rec)
 	return add_text(o, obj, "body_base64", off);
 }
 
+/*
+ * Crawl mode's fields: "depth", "parent" (null for a seed) and, for a page
+ * that was parsed, "links" as one raw array of strings.
+ */
+static int
+add_crawl(struct output *o, cJSON *obj, const struct record *rec)
+{
+	struct buf *texts = &o->texts;
+	const char *p = rec->links, *end = rec->links + rec->links_len;
+	size_t	    off, len;
+
+	if (add_integer(o, obj, "depth", rec->depth) == -1)
+		return -1;
+	if (rec->parent < 0 ? add_null(obj, "parent") == NULL
+			    : add_integer(o, obj, "parent", rec->parent) == -1)
+		return -1;
+	if (!rec->parsed)
+		return 0;
+	off = texts->len;
+	if (buf_putc(texts, '[') == -1)
+		return -1;
+	for (; p != NULL && p < end; p += len + 1) {
+		len = strlen(p);
+		if ((p != rec->links && buf_putc(texts, ',') == -1) ||
+		    jsonstr_append(texts, p, len) == -1)
+			return -1;
+	}
+	if (buf_append(texts, "]", 2) == -1)
+		return -1;
+	return add_text(o, obj, "links", off);
+}
+
 /* The optional fields, after "error", in the order the contract lists. */
 static int
 add_extras(struct output *o, cJSON *obj, const struct record *rec)
 {
+	if ((rec->extras & RECORD_CRAWL) && add_crawl(o, obj, rec) == -1)
+		return -1;
 	if ((rec->extras & RECORD_HEADERS) && add_headers(o, obj, rec) == -1)
 		return -1;
 	if ((rec->extras & RECORD_BODY) && add_body(o, obj, rec) == -1)

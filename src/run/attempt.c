@@ -212,7 +212,7 @@ finish(struct fetch *fetch, CURLcode result, enum record_error error, int flags)
 			    strerror(errno));
 			record_set_error(rec, RECORD_ERROR, ERROR_WRITE, text);
 			keep_extras(fetch, 0);
-			task_done(fetch->task);
+			attempt_complete(fetch);
 			return;
 		}
 	}
@@ -224,6 +224,16 @@ finish(struct fetch *fetch, CURLcode result, enum record_error error, int flags)
 		record_set_error(rec, RECORD_ERROR, error,
 		    error_message(
 			fetch, result, error, flags, text, sizeof(text)));
+	attempt_complete(fetch);
+}
+
+void
+attempt_complete(struct fetch *fetch)
+{
+	const struct fetch_hooks *h = fetch->ctx->opts.hooks;
+
+	if (h != NULL && h->done != NULL && h->done(fetch->task, h->arg) == 1)
+		return;
 	task_done(fetch->task);
 }
 
@@ -349,6 +359,8 @@ attempt_start(struct fetch *fetch)
 	CURL		    *easy;
 
 	response_reset(&fetch->resp);
+	if (ctx->opts.hooks != NULL && ctx->opts.hooks->reset != NULL)
+		ctx->opts.hooks->reset(fetch->task, ctx->opts.hooks->arg);
 	fetch->errbuf[0] = '\0';
 	fetch->started_at = loop_now();
 	if (fetch->rec.attempts == 0)

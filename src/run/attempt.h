@@ -55,7 +55,9 @@ struct fetch {
 	CURL		  *easy;       /* while an attempt runs */
 	struct loop_timer *backoff;    /* while waiting to retry */
 	struct response	   resp;       /* of the current attempt */
-	char		   errbuf[CURL_ERROR_SIZE];
+	void		  *data;       /* fetch_set_data() */
+	void (*data_free)(void *);
+	char errbuf[CURL_ERROR_SIZE];
 };
 
 /*
@@ -81,6 +83,12 @@ void attempt_on_done(CURL *easy, CURLcode result, void *arg);
  * file stays on disk. The caller then sets the record's cancelled state.
  */
 void attempt_stop(struct fetch *fetch);
+
+/*
+ * Finishes the task with the outcome now in its record, unless the done
+ * hook keeps it for later (see fetch_hooks).
+ */
+void attempt_complete(struct fetch *fetch);
 
 /*
  * Lets go of whatever an attempt holds (timer, easy handle, temporary

@@ -21,6 +21,7 @@
 #include "curlev.h"
 #include "errmap.h"
 #include "fetch.h"
+#include "future.h"
 #include "msgs.h"
 #include "response.h"
 #include "retry.h"
@@ -119,7 +120,14 @@ fetch_start(struct task *task, void *data)
 {
 	struct fetch *fetch = data;
 
-	(void)task;
+	const struct fetch_hooks *h = fetch->ctx->opts.hooks;
+
+	if (fetch->url != NULL && h != NULL && h->gate != NULL &&
+	    h->gate(task, h->arg) == -1) {
+		/* Refused by the hook, which says why in the record. */
+		free(fetch->url);
+		fetch->url = NULL;
+	}
 	if (fetch->url == NULL) {
 		/* Refused at read time: the record says why already. */
 		task_done(fetch->task);
@@ -151,6 +159,8 @@ fetch_free(void *data)
 	if (fetch == NULL)
 		return;
 	attempt_discard(fetch);
+	if (fetch->data_free != NULL)
+		fetch->data_free(fetch->data);
 	response_free(&fetch->resp);
 	record_clear(&fetch->rec);
 	free(fetch->url);
@@ -174,6 +184,16 @@ static const struct task_ops fetch_ops = {
 	.free = fetch_free,
 	.cancelled = fetch_cancelled,
 };
+
+/* The response's tap: the body hook sees the task. */
+static void
+on_body(void *arg, const char *data, size_t len)
+{
+	struct fetch		 *fetch = arg;
+	const struct fetch_hooks *h = fetch->ctx->opts.hooks;
+
+	h->body(fetch->task, data, len, h->arg);
+}
 
 struct task *
 fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
@@ -199,6 +219,10 @@ fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
 		response_free(&fetch->resp);
 		free(fetch);
 		return NULL;
+	}
+	if (ctx->opts.hooks != NULL && ctx->opts.hooks->body != NULL) {
+		fetch->resp.tap = on_body;
+		fetch->resp.tap_arg = fetch;
 	}
 	memcpy(fetch->rec.url, line, len);
 	fetch->rec.url[len] = '\0';
@@ -247,4 +271,57 @@ const struct record *
 fetch_record(struct task *task)
 {
 	return &((struct fetch *)task_data(task))->rec;
+}
+
+struct record *
+fetch_record_edit(struct task *task)
+{
+	return &((struct fetch *)task_data(task))->rec;
+}
+
+const char *
+fetch_url(struct task *task)
+{
+	return ((struct fetch *)task_data(task))->url;
+}
+
+void
+fetch_peek(struct task *task, long *status, const char **content_type,
+    const char **effective_url)
+{
+	struct fetch *fetch = task_data(task);
+	char	     *s;
+
+	*status = fetch->resp.status;
+	*content_type = *effective_url = NULL;
+	if (fetch->easy == NULL)
+		return;
+	if (curl_easy_getinfo(fetch->easy, CURLINFO_CONTENT_TYPE, &s) ==
+	    CURLE_OK)
+		*content_type = s;
+	if (curl_easy_getinfo(fetch->easy, CURLINFO_EFFECTIVE_URL, &s) ==
+	    CURLE_OK)
+		*effective_url = s;
+}
+
+void
+fetch_finish(struct task *task)
+{
+	if (!future_finished(task_future(task)))
+		task_done(task);
+}
+
+void
+fetch_set_data(struct task *task, void *data, void (*free_fn)(void *))
+{
+	struct fetch *fetch = task_data(task);
+
+	fetch->data = data;
+	fetch->data_free = free_fn;
+}
+
+void *
+fetch_data(struct task *task)
+{
+	return ((struct fetch *)task_data(task))->data;
 }

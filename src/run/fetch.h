@@ -34,6 +34,28 @@ struct loop;
 struct task;
 struct fetch_ctx;
 
+/*
+ * What crawl mode adds to every fetch of a context, each called from
+ * loop context with the task and arg (any may be NULL):
+ *   gate   before the first attempt: returns 0 to go on, or -1 when the
+ *          task is refused (the hook set its record's error, with
+ *          fetch_record_edit()); it then finishes without a request;
+ *   reset  an attempt starts: forget what an earlier one's body said;
+ *   body   each chunk of the body of the attempt under way, as it comes
+ *          (inside libcurl's callback: it must not start or stop
+ *          transfers);
+ *   done   the outcome is in the record: returns 0 to finish the task
+ *          now, 1 to finish it later with fetch_finish().
+ */
+struct fetch_hooks {
+	int (*gate)(struct task *task, void *arg);
+	void (*reset)(struct task *task, void *arg);
+	void (*body)(
+	    struct task *task, const char *data, size_t len, void *arg);
+	int (*done)(struct task *task, void *arg);
+	void *arg;
+};
+
 /* With want_body and no max_size, bodies over this are too_large. */
 #define BODY_DEFAULT_CAP (1024LL * 1024)
 
@@ -61,6 +83,8 @@ struct fetch_options {
 	void *backoff_arg;
 	/* Seeds the retry jitter and temporary names; 0: clock and pid. */
 	unsigned long long seed;
+	/* Crawl mode's hooks, or NULL; must outlive the context. */
+	const struct fetch_hooks *hooks;
 };
 
 /*
@@ -102,5 +126,32 @@ const char *fetch_host(struct task *task);
  * is valid until the task is freed.
  */
 const struct record *fetch_record(struct task *task);
+
+/* The record of a task, for the hooks to fill (crawl fields, a refusal). */
+struct record *fetch_record_edit(struct task *task);
+
+/* The URL a requestable task fetches (as http/url normalised it). */
+const char *fetch_url(struct task *task);
+
+/*
+ * What the attempt under way has received so far: the latest status (0:
+ * none yet), the content type and the URL after redirects (NULL where
+ * unknown; valid until the attempt ends). For the body hook.
+ */
+void fetch_peek(struct task *task, long *status, const char **content_type,
+    const char **effective_url);
+
+/*
+ * Finishes a task whose done hook returned 1; does nothing when the task
+ * has finished meanwhile (it was cancelled).
+ */
+void fetch_finish(struct task *task);
+
+/*
+ * Gives the task data of the caller's, freed with free_fn when the task
+ * is freed; fetch_data() returns it (NULL: none).
+ */
+void  fetch_set_data(struct task *task, void *data, void (*free_fn)(void *));
+void *fetch_data(struct task *task);
 
 #endif

@@ -34,6 +34,8 @@ struct host {
 	size_t		   running;
 	double		   next_start; /* host_rate: no start before */
 	double		   hold_until; /* hostq_hold: no start before */
+	double		   interval;   /* between starts; 0: no spacing */
+	size_t		   blocks;     /* hostq_block: no start at all */
 	struct pq_item	   item;
 	enum where	   where;
 	double		   at; /* heap key: time, then seq */
@@ -42,11 +44,13 @@ struct host {
 };
 
 struct hostq {
-	struct hostmap *hosts;
-	struct pq	ready, waiting, idle;
-	size_t		per_host;
-	double		host_interval;
-	size_t		nready; /* queued tasks of READY hosts that may start */
+	struct hostmap	 *hosts;
+	struct pq	  ready, waiting, idle;
+	size_t		  per_host;
+	double		  host_interval;
+	hostq_interval_fn interval_of;
+	void		 *interval_arg;
+	size_t nready; /* queued tasks of READY hosts that may start */
 };
 
 #define HOST_OF_ITEM(it)                                                       \
@@ -82,6 +86,8 @@ heap_of(struct hostq *hq, enum where where)
 static double
 host_time(const struct host *h)
 {
+	if (h->blocks > 0)
+		return INFINITY;
 	return h->next_start > h->hold_until ? h->next_start : h->hold_until;
 }
 
@@ -101,13 +107,14 @@ host_nready(const struct hostq *hq, const struct host *h)
 	size_t room = host_room(hq, h);
 	size_t n = h->count < room ? h->count : room;
 
-	if (hq->host_interval > 0 && n > 1)
+	if (h->interval > 0 && n > 1)
 		n = 1;
 	return n;
 }
 
 struct hostq *
-hostq_new(size_t per_host, double host_interval)
+hostq_new(size_t per_host, double host_interval, hostq_interval_fn interval_of,
+    void *arg)
 {
 	struct hostq *hq;
 
@@ -119,6 +126,8 @@ hostq_new(size_t per_host, double host_interval)
 	}
 	hq->per_host = per_host;
 	hq->host_interval = host_interval;
+	hq->interval_of = interval_of;
+	hq->interval_arg = arg;
 	pq_init(&hq->ready, host_less);
 	pq_init(&hq->waiting, host_less);
 	pq_init(&hq->idle, host_less);
@@ -135,6 +144,17 @@ hostq_free(struct hostq *hq)
 	pq_free(&hq->waiting);
 	pq_free(&hq->idle);
 	free(hq);
+}
+
+/* The spacing of host key: host_interval, or interval_of's if longer. */
+static double
+host_interval_of(const struct hostq *hq, const char *key)
+{
+	double extra = 0;
+
+	if (hq->interval_of != NULL)
+		extra = hq->interval_of(key, hq->interval_arg);
+	return extra > hq->host_interval ? extra : hq->host_interval;
 }
 
 /*
@@ -157,6 +177,7 @@ hostq_get(struct hostq *hq, const char *key)
 		return NULL;
 	pq_item_init(&h->item);
 	h->where = NOWHERE;
+	h->interval = host_interval_of(hq, key);
 	return h;
 }
 
@@ -268,9 +289,9 @@ hostq_start(struct hostq *hq, struct host *h, double now)
 
 	unlink_item(h, item);
 	h->running++;
-	if (hq->host_interval > 0)
+	if (h->interval > 0)
 		h->next_start =
-		    hostq_next_slot(h->next_start, now, hq->host_interval);
+		    hostq_next_slot(h->next_start, now, h->interval);
 	hostq_settle(hq, h, now);
 	return item;
 }
@@ -293,6 +314,40 @@ hostq_hold(struct hostq *hq, const char *key, double until, double now)
 		h->hold_until = until;
 	hostq_settle(hq, h, now);
 	return 0;
+}
+
+int
+hostq_block(struct hostq *hq, const char *key, double now)
+{
+	struct host *h;
+
+	if ((h = hostq_get(hq, key)) == NULL)
+		return -1;
+	h->blocks++;
+	hostq_settle(hq, h, now);
+	return 0;
+}
+
+void
+hostq_unblock(struct hostq *hq, const char *key, double now)
+{
+	struct host *h;
+
+	if ((h = hostmap_find(hq->hosts, key)) == NULL || h->blocks == 0)
+		return;
+	h->blocks--;
+	hostq_settle(hq, h, now);
+}
+
+void
+hostq_refresh(struct hostq *hq, const char *key, double now)
+{
+	struct host *h;
+
+	if ((h = hostmap_find(hq->hosts, key)) == NULL)
+		return;
+	h->interval = host_interval_of(hq, key);
+	hostq_settle(hq, h, now);
 }
 
 /*

@@ -27,11 +27,20 @@ struct hostq_item {
 };
 
 /*
+ * Returns the least seconds between two starts to the host key beyond
+ * host_interval (a crawl's Crawl-delay); 0: none. Asked when a host's
+ * state is made and by hostq_refresh().
+ */
+typedef double (*hostq_interval_fn)(const char *key, void *arg);
+
+/*
  * Returns an empty set of hosts allowing per_host running tasks to one
  * host (0: no limit) and one start every host_interval seconds (0: no
- * spacing), or NULL when out of memory.
+ * spacing), or the longer interval_of gives for the host (interval_of
+ * may be NULL), or NULL when out of memory.
  */
-struct hostq *hostq_new(size_t per_host, double host_interval);
+struct hostq *hostq_new(size_t per_host, double host_interval,
+    hostq_interval_fn interval_of, void *arg);
 
 /* Frees it with every host's state; queued items stay the caller's. */
 void hostq_free(struct hostq *hq);
@@ -72,6 +81,19 @@ void hostq_finish(struct hostq *hq, struct host *h, double now);
  * -1 when out of memory (no hold).
  */
 int hostq_hold(struct hostq *hq, const char *key, double until, double now);
+
+/*
+ * Blocks host key until as many hostq_unblock() calls: nothing starts
+ * there meanwhile, whatever the time. Returns 0, or -1 when out of memory
+ * (no block).
+ */
+int hostq_block(struct hostq *hq, const char *key, double now);
+
+/* Lifts one block of host key (which must be blocked). */
+void hostq_unblock(struct hostq *hq, const char *key, double now);
+
+/* Asks interval_of again for host key, if it has state. */
+void hostq_refresh(struct hostq *hq, const char *key, double now);
 
 /*
  * Brings hosts whose wait is over up to date: ready if they have work,

@@ -49,6 +49,14 @@ struct resume {
 	size_t	     nslots;
 	size_t	     count;
 	int	     unterminated;
+	long long    max_index; /* the largest "index"; -1: none */
+	int	     crawl;	/* keep crawl's facts below */
+	/*
+	 * Crawl mode: each done record's URL, and each URL of its "links"
+	 * with its depth and parent, as entries: a kind byte, depth and
+	 * parent (uint64_t each), then the URL and a NUL.
+	 */
+	struct buf crawl_facts;
 };
 
 static int
@@ -161,6 +169,44 @@ is_space(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Appends one crawl fact (see struct resume). */
+static int
+put_fact(struct resume *r, char kind, uint64_t depth, uint64_t parent,
+    const char *url)
+{
+	if (buf_putc(&r->crawl_facts, kind) == -1 ||
+	    buf_append(&r->crawl_facts, &depth, sizeof(depth)) == -1 ||
+	    buf_append(&r->crawl_facts, &parent, sizeof(parent)) == -1 ||
+	    buf_append(&r->crawl_facts, url, strlen(url) + 1) == -1)
+		return -1;
+	return 0;
+}
+
+/* A done record's crawl facts: its URL and its links. */
+static int
+take_crawl(struct resume *r, const cJSON *root, const char *url)
+{
+	const cJSON *depth, *index, *links, *link;
+
+	depth = cJSON_GetObjectItemCaseSensitive(root, "depth");
+	index = cJSON_GetObjectItemCaseSensitive(root, "index");
+	links = cJSON_GetObjectItemCaseSensitive(root, "links");
+	if (url != NULL && put_fact(r, 'd', 0, 0, url) == -1)
+		return -1;
+	if (!cJSON_IsNumber(depth) || !cJSON_IsNumber(index) ||
+	    !cJSON_IsArray(links) || depth->valuedouble < 0 ||
+	    index->valuedouble < 0)
+		return 0;
+	cJSON_ArrayForEach(link, links)
+	{
+		if (cJSON_IsString(link) && link->valuestring != NULL &&
+		    put_fact(r, 'l', (uint64_t)depth->valuedouble + 1,
+			(uint64_t)index->valuedouble, link->valuestring) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Handles one line of len bytes (no '\n'). Lines that are not a done
  * record are ignored. Returns 0, or -1 when out of memory.
@@ -185,6 +231,10 @@ take_line(struct resume *r, const char *line, size_t len, struct buf *url)
 			goto out;
 	if (!cJSON_IsObject(root))
 		goto out;
+	item = cJSON_GetObjectItemCaseSensitive(root, "index");
+	if (cJSON_IsNumber(item) && item->valuedouble > (double)r->max_index &&
+	    item->valuedouble < 9e15)
+		r->max_index = (long long)item->valuedouble;
 	state = cJSON_GetObjectItemCaseSensitive(root, "state");
 	item = cJSON_GetObjectItemCaseSensitive(root, "url");
 	if (!cJSON_IsString(state) || state->valuestring == NULL ||
@@ -195,6 +245,8 @@ take_line(struct resume *r, const char *line, size_t len, struct buf *url)
 	    jsonscan_decode_string(lit, litlen, url) == -1)
 		goto out;
 	rc = insert(r, url->len > 0 ? url->data : "", url->len);
+	if (rc == 0 && r->crawl)
+		rc = take_crawl(r, root, item->valuestring);
 out:
 	cJSON_Delete(root);
 	return rc;
@@ -283,6 +335,12 @@ out:
 struct resume *
 resume_load(const char *path, char *err, size_t errlen)
 {
+	return resume_load_crawl(path, 0, err, errlen);
+}
+
+struct resume *
+resume_load_crawl(const char *path, int crawl, char *err, size_t errlen)
+{
 	struct resume *r;
 	int	       fd, saved;
 
@@ -292,6 +350,9 @@ resume_load(const char *path, char *err, size_t errlen)
 		set_err(err, errlen, path, ENOMEM);
 		return NULL;
 	}
+	r->max_index = -1;
+	r->crawl = crawl;
+	buf_init(&r->crawl_facts, SIZE_MAX);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return r;
@@ -357,5 +418,34 @@ resume_free(struct resume *r)
 		return;
 	free(r->arena);
 	free(r->slots);
+	buf_free(&r->crawl_facts);
 	free(r);
+}
+
+long long
+resume_max_index(const struct resume *r)
+{
+	return r != NULL ? r->max_index : -1;
+}
+
+int
+resume_crawl_each(struct resume *r,
+    int (*fn)(
+	void *arg, const char *url, int listed, size_t depth, long long parent),
+    void *arg)
+{
+	const char *p = r->crawl_facts.data, *end = p + r->crawl_facts.len;
+	uint64_t    depth, parent;
+	int	    rc = 0;
+
+	while (p != NULL && p < end && rc == 0) {
+		memcpy(&depth, p + 1, sizeof(depth));
+		memcpy(&parent, p + 1 + sizeof(depth), sizeof(parent));
+		rc = fn(arg, p + 1 + 2 * sizeof(depth), *p == 'l',
+		    (size_t)depth, (long long)parent);
+		p += 1 + 2 * sizeof(depth);
+		p += strlen(p) + 1;
+	}
+	buf_free(&r->crawl_facts);
+	return rc;
 }

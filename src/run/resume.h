@@ -45,6 +45,27 @@ struct resume *resume_load(const char *path, char *err, size_t errlen);
  */
 int resume_done(const struct resume *r, const char *url, size_t len);
 
+/*
+ * resume_load(), and with crawl set it also keeps crawl mode's facts for
+ * resume_crawl_each(): each done record's URL, and every URL in the
+ * "links" of a done record with that record's depth + 1 and index.
+ */
+struct resume *resume_load_crawl(
+    const char *path, int crawl, char *err, size_t errlen);
+
+/* The largest "index" of any record in the file; -1 when none. */
+long long resume_max_index(const struct resume *r);
+
+/*
+ * Calls fn for each crawl fact in file order: (url, 0, 0, 0) for a done
+ * record, (url, 1, depth, parent) for a listed link; stops at the first
+ * that returns non-zero and returns that. The facts are then let go.
+ */
+int resume_crawl_each(struct resume *r,
+    int (*fn)(
+	void *arg, const char *url, int listed, size_t depth, long long parent),
+    void *arg);
+
 /* Returns the number of distinct done URLs; 0 for NULL. */
 size_t resume_count(const struct resume *r);
 

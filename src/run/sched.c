@@ -244,7 +244,8 @@ sched_new(struct loop *loop, const struct sched_config *cfg)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	if ((s->hosts = hostq_new(cfg->per_host,
-		 cfg->host_rate > 0 ? 1 / cfg->host_rate : 0)) == NULL) {
+		 cfg->host_rate > 0 ? 1 / cfg->host_rate : 0,
+		 cfg->host_interval, cfg->arg)) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -305,6 +306,29 @@ sched_hold_host(struct sched *s, const char *host, double until)
 		return -1;
 	arm_timer(s);
 	return 0;
+}
+
+int
+sched_block_host(struct sched *s, const char *host)
+{
+	if (hostq_block(s->hosts, host != NULL ? host : "", loop_now()) == -1)
+		return -1;
+	arm_timer(s);
+	return 0;
+}
+
+void
+sched_unblock_host(struct sched *s, const char *host)
+{
+	hostq_unblock(s->hosts, host != NULL ? host : "", loop_now());
+	arm_timer(s);
+}
+
+void
+sched_host_changed(struct sched *s, const char *host)
+{
+	hostq_refresh(s->hosts, host != NULL ? host : "", loop_now());
+	arm_timer(s);
 }
 
 size_t

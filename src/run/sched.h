@@ -48,6 +48,12 @@ struct sched_config {
 	 * to admit more work. May be NULL. It may call sched_submit().
 	 */
 	void (*on_slot)(void *arg);
+	/*
+	 * Returns the least seconds between starts to host beyond host_rate
+	 * (crawl mode's Crawl-delay), 0 for none; asked when a host gets
+	 * state and after sched_host_changed(). May be NULL.
+	 */
+	double (*host_interval)(const char *host, void *arg);
 	void *arg;
 };
 
@@ -81,6 +87,20 @@ int sched_submit(struct sched *s, struct task *task);
  * meanwhile waits too. Returns 0, or -1 when out of memory (no hold).
  */
 int sched_hold_host(struct sched *s, const char *host, double until);
+
+/*
+ * Blocks host until as many sched_unblock_host() calls: none of its tasks
+ * start meanwhile (crawl mode: its robots.txt is being read), while other
+ * hosts go on. Starts nothing itself. Returns 0, or -1 when out of memory
+ * (no block).
+ */
+int sched_block_host(struct sched *s, const char *host);
+
+/* Lifts one block of host; its tasks start on a later turn of the loop. */
+void sched_unblock_host(struct sched *s, const char *host);
+
+/* host's extra interval may have changed: ask host_interval again. */
+void sched_host_changed(struct sched *s, const char *host);
 
 /* Number of tasks queued (submitted, not started, not finished). */
 size_t sched_queued(const struct sched *s);

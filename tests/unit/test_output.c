@@ -378,6 +378,51 @@ test_cancelled_record(void)
 	record_clear(&rec);
 }
 
+/* Crawl fields: depth, parent, and links only for a parsed page. */
+static void
+test_crawl_fields(void)
+{
+	static const char *const with_links[] = { "depth", "parent", "links" };
+	struct record		 rec;
+	cJSON			*root;
+	const cJSON		*links;
+
+	record_init(&rec);
+	rec.url = strdup("http://a/");
+	rec.url_len = strlen(rec.url);
+	rec.extras = RECORD_CRAWL;
+	root = write_extras(&rec, with_links, 2, NULL, 0);
+	if (root != NULL) {
+		CHECK_NUM(root, "depth", 0);
+		CHECK_NULL(root, "parent");
+		CHECK(get(root, "links") == NULL);
+	}
+	cJSON_Delete(root);
+	rec.depth = 2;
+	rec.parent = 7;
+	rec.parsed = 1;
+	root = write_extras(&rec, with_links, 3, NULL, 0);
+	if (root != NULL) {
+		CHECK_NUM(root, "parent", 7);
+		CHECK(cJSON_IsArray(get(root, "links")));
+		CHECK_INT(cJSON_GetArraySize(get(root, "links")), 0);
+	}
+	cJSON_Delete(root);
+	CHECK_INT(record_add_link(&rec, "http://a/x"), 0);
+	CHECK_INT(record_add_link(&rec, "http://a/\"q\""), 0);
+	root = write_extras(&rec, with_links, 3, NULL, 0);
+	if (root != NULL) {
+		links = get(root, "links");
+		CHECK_INT(cJSON_GetArraySize(links), 2);
+		CHECK_STR(
+		    cJSON_GetArrayItem(links, 0)->valuestring, "http://a/x");
+		CHECK_STR(cJSON_GetArrayItem(links, 1)->valuestring,
+		    "http://a/\"q\"");
+	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
 /* An error without a message still says something. */
 static void
 test_error_without_message(void)
@@ -904,6 +949,7 @@ main(void)
 	RUN(test_seconds_text);
 	RUN(test_error_record);
 	RUN(test_cancelled_record);
+	RUN(test_crawl_fields);
 	RUN(test_error_without_message);
 	RUN(test_url_with_nul);
 	RUN(test_invalid_utf8);

@@ -801,6 +801,62 @@ test_hold_host(void)
 	world_free(&w);
 }
 
+/* A blocked host starts nothing until unblocked; others go on. */
+static void
+test_block_host(void)
+{
+	struct world w;
+
+	world_init_cfg(&w, (struct sched_config){ .jobs = 4 }, 4);
+	world_tasks(&w, 0, 2, 1, 0);
+	world_tasks(&w, 2, 4, 2, 0);
+	CHECK_INT(sched_block_host(w.sched, "a.example"), 0);
+	CHECK_INT(sched_block_host(w.sched, "a.example"), 0);
+	submit_range(&w, 0, 4);
+	CHECK_INT(w.fakes[2]->starts, 1);
+	CHECK_INT(w.fakes[3]->starts, 1);
+	CHECK_INT(w.fakes[0]->starts, 0);
+	CHECK_INT(sched_ready(w.sched), 0);
+	CHECK_INT(loop_run(w.loop), 0);
+	/* Two blocks: one lifted is not enough. */
+	sched_unblock_host(w.sched, "a.example");
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.fakes[0]->starts, 0);
+	sched_unblock_host(w.sched, "a.example");
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.fakes[0]->starts, 1);
+	CHECK_INT(w.fakes[1]->starts, 1);
+	CHECK_INT(sched_hosts(w.sched), 0);
+	world_free(&w);
+}
+
+/* host_interval spaces one host's starts; the others are not held. */
+static double
+interval_of(const char *host, void *arg)
+{
+	(void)arg;
+	return host[0] == 'a' ? 0.05 : 0;
+}
+
+static void
+test_host_interval(void)
+{
+	struct world w;
+
+	world_init_cfg(&w,
+	    (struct sched_config){ .jobs = 4, .host_interval = interval_of },
+	    6);
+	world_tasks(&w, 0, 3, 1, 0);
+	world_tasks(&w, 3, 6, 2, 0);
+	submit_range(&w, 0, 6);
+	CHECK_INT(loop_run(w.loop), 0);
+	CHECK_INT(w.n_started, 6);
+	CHECK(started_at(&w, 1) - started_at(&w, 0) >= 0.05 / 2);
+	CHECK(started_at(&w, 2) - started_at(&w, 1) >= 0.05 / 2);
+	CHECK(started_at(&w, 5) < started_at(&w, 1));
+	world_free(&w);
+}
+
 /* Queued, held and running tasks all end; the hold's timer goes too. */
 static void
 test_cancel_all_mixed(void)
@@ -948,6 +1004,8 @@ main(void)
 	RUN(test_rate_spacing);
 	RUN(test_host_rate_independent);
 	RUN(test_hold_host);
+	RUN(test_block_host);
+	RUN(test_host_interval);
 	RUN(test_cancel_all_mixed);
 	RUN(test_ready);
 	RUN(test_host_state_freed);

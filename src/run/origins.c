@@ -1,0 +1,379 @@
+/*
+ * origins: one entry per origin a crawl checks, holding its robots.txt
+ * rules once known, the fetch that gets them until then, and who waits
+ * for them; hosts carry the largest Crawl-delay of their origins. The
+ * robots.txt fetches are fetch tasks of a context of their own (no
+ * record, no scheduler slot, started at once). The crawler is its user.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawl.h"
+#include "fetch.h"
+#include "future.h"
+#include "hostmap.h"
+#include "loop.h"
+#include "origins.h"
+#include "robots.h"
+#include "sched.h"
+#include "task.h"
+
+/* Idle easy handles kept for robots.txt fetches. */
+#define ROBOTS_POOL 8
+
+/*
+ * Body bytes a robots.txt fetch takes before it stops: the rules read
+ * are the first CRAWL_ROBOTS_MAX, the rest only lets the last chunk in.
+ */
+#define ROBOTS_READ_MAX (CRAWL_ROBOTS_MAX + 256 * 1024)
+
+struct origin {
+	struct origin	 *next_all;
+	struct origins	 *o;
+	struct task	 *fetch;  /* while fetching, until freed */
+	struct robots	 *robots; /* the rules; NULL while fetching */
+	int		  known;
+	int		  blocked; /* its host is blocked in the scheduler */
+	enum record_error err;	   /* no response: why, else ERROR_NONE */
+	char		 *errmsg;
+	char		 *host;	   /* the scheduler's key for it */
+	void		 *waiting; /* struct origins_waiter list */
+};
+
+struct origins {
+	struct loop	  *loop;
+	struct sched	  *sched;
+	struct fetch_ctx  *ctx;
+	struct fetch_hooks hooks;
+	struct hostmap	  *map;	   /* origin -> struct origin */
+	struct hostmap	  *delays; /* host -> double, Crawl-delay */
+	struct origin	  *all;
+	size_t		   fetched;
+};
+
+/* The length of url's origin ("scheme://authority"), or 0 if none. */
+static size_t
+origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	p += strcspn(p, "/?#");
+	return (size_t)(p - url);
+}
+
+static void
+robots_body(struct task *task, const char *data, size_t len, void *arg)
+{
+	struct origin * or = fetch_data(task);
+	long	    status;
+	const char *ct, *eff;
+
+	(void)arg;
+	if (or->robots == NULL) {
+		fetch_peek(task, &status, &ct, &eff);
+		or->robots = robots_for_status(status);
+	}
+	if (or->robots != NULL)
+		(void)robots_feed(or->robots, data, len);
+}
+
+static void
+robots_reset(struct task *task, void *arg)
+{
+	struct origin * or = fetch_data(task);
+
+	(void)arg;
+	robots_free(or->robots);
+	or->robots = NULL;
+}
+
+/* The host's interval is the largest Crawl-delay of its origins. */
+static void
+note_delay(struct origins *o, struct origin * or)
+{
+	double d = robots_crawl_delay(or->robots), *have;
+
+	if (!(d > 0))
+		return;
+	if ((have = hostmap_find(o->delays, or->host)) == NULL &&
+	    (have = hostmap_add(o->delays, or->host)) == NULL)
+		return;
+	if (d > *have) {
+		*have = d;
+		sched_host_changed(o->sched, or->host);
+	}
+}
+
+/*
+ * The fetch's outcome, per the contract: a response gives rules by its
+ * status (a 2xx cut at ROBOTS_READ_MAX is still the rules read), no
+ * response allows nothing; dns, connect, tls and timeout are kept for
+ * seeds, which get that error rather than `robots`.
+ */
+static int
+robots_done(struct task *task, void *arg)
+{
+	struct origin * or = fetch_data(task);
+	const struct record *rec = fetch_record(task);
+	int		     cut;
+
+	(void)arg;
+	cut = rec->error == ERROR_TOO_LARGE && rec->status >= 200 &&
+	    rec->status <= 299;
+	if (rec->state == RECORD_DONE || cut) {
+		if (or->robots == NULL)
+			or->robots = robots_for_status(rec->status);
+	} else {
+		robots_free(or->robots);
+		or->robots = robots_deny_all();
+		switch (rec->error) {
+		case ERROR_DNS:
+		case ERROR_CONNECT:
+		case ERROR_TLS:
+		case ERROR_TIMEOUT:
+			or->err = rec->error;
+			or->errmsg = strdup(rec->error_message != NULL
+				? rec->error_message
+				: "robots.txt unreachable");
+			break;
+		default:
+			break;
+		}
+	}
+	if (or->robots != NULL)
+		(void)robots_finish(or->robots);
+	return 0;
+}
+
+/*
+ * On a later turn once the fetch ended (or was cancelled): the answer is
+ * in, the host goes on, and the waiters are told.
+ */
+static void
+on_fetched(struct future *f, void *arg)
+{
+	struct origin * or = arg;
+	struct origins	      *o = or->o;
+	struct origins_waiter *w;
+
+	(void)f;
+	task_free(or->fetch);
+	or->fetch = NULL;
+	or->known = 1;
+	/* Out of memory for the rules: nothing allowed, the safe side. */
+	if (or->robots == NULL)
+		or->robots = robots_deny_all();
+	if (or->robots != NULL)
+		note_delay(o, or);
+	if (or->blocked) {
+		or->blocked = 0;
+		sched_unblock_host(o->sched, or->host);
+	}
+	while ((w = or->waiting) != NULL) {
+		origins_unwait(w);
+		w->ready(w);
+	}
+}
+
+/* Starts fetching or's robots.txt. Returns 0, or -1 (out of memory). */
+static int
+start_fetch(struct origins *o, struct origin * or, const char *origin)
+{
+	char *url;
+	int   rc;
+
+	if ((url = malloc(strlen(origin) + sizeof("/robots.txt"))) == NULL)
+		return -1;
+	strcpy(url, origin);
+	strcat(url, "/robots.txt");
+	or->fetch = fetch_task_new(o->ctx, 0, url, strlen(url), 0, loop_now());
+	free(url);
+	if (or->fetch == NULL)
+		return -1;
+	fetch_set_data(or->fetch, or, NULL);
+	if (!fetch_is_requestable(or->fetch) ||
+	    (or->host = strdup(fetch_host(or->fetch))) == NULL ||
+	    future_add_done_callback(task_future(or->fetch), on_fetched, or) ==
+		-1) {
+		task_free(or->fetch);
+		or->fetch = NULL;
+		return -1;
+	}
+	if (sched_block_host(o->sched, or->host) == 0)
+		or->blocked = 1;
+	o->fetched++;
+	rc = task_start(or->fetch);
+	(void)rc; /* one that cannot start is done already: on_fetched */
+	return 0;
+}
+
+/* Returns url's origin entry, made (and its fetch started) if new. */
+static struct origin *
+origin_get(struct origins *o, const char *url)
+{
+	size_t n = origin_len(url);
+	char  *key;
+	struct origin * or ;
+
+	if (n == 0 || (key = strndup(url, n)) == NULL)
+		return NULL;
+	if ((or = hostmap_find(o->map, key)) != NULL ||
+	    (or = hostmap_add(o->map, key)) == NULL) {
+		free(key);
+		return or ;
+	}
+	or->o = o;
+	or->next_all = o->all;
+	o->all = or ;
+	if (start_fetch(o, or, key) == -1) {
+		/* Nothing allowed there: the safe side. */
+		or->known = 1;
+		or->robots = robots_deny_all();
+	}
+	free(key);
+	return or ;
+}
+
+enum origins_verdict
+origins_check(struct origins *o, const char *url, enum record_error *err,
+    const char **msg)
+{
+	struct origin * or = origin_get(o, url);
+	const char *path;
+
+	if (or == NULL || (or->known && or->robots == NULL))
+		return ORIGINS_DENIED;
+	if (! or->known)
+		return ORIGINS_UNKNOWN;
+	if (or->err != ERROR_NONE) {
+		if (err != NULL)
+			*err = or->err;
+		if (msg != NULL)
+			*msg = or->errmsg != NULL ? or->errmsg : "unreachable";
+		return ORIGINS_UNREACHABLE;
+	}
+	path = url + origin_len(url);
+	return robots_allowed(or->robots, path) ? ORIGINS_ALLOWED
+						: ORIGINS_DENIED;
+}
+
+int
+origins_wait(struct origins *o, const char *url, struct origins_waiter *w)
+{
+	struct origin * or = origin_get(o, url);
+	struct origins_waiter *head;
+
+	if (or == NULL || or->known)
+		return -1;
+	head = or->waiting;
+	w->prev = NULL;
+	w->next = head;
+	if (head != NULL)
+		head->prev = w;
+	or->waiting = w;
+	w->list = & or->waiting;
+	return 0;
+}
+
+void
+origins_unwait(struct origins_waiter *w)
+{
+	if (w->list == NULL)
+		return;
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		*w->list = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	w->prev = w->next = NULL;
+	w->list = NULL;
+}
+
+double
+origins_host_delay(const struct origins *o, const char *host)
+{
+	const double *d = hostmap_find(o->delays, host);
+
+	return d != NULL ? *d : 0;
+}
+
+void
+origins_stop(struct origins *o)
+{
+	struct origin * or ;
+
+	for (or = o->all; or != NULL; or = or->next_all)
+		if (or->fetch != NULL)
+			task_cancel(or->fetch, "signal");
+}
+
+size_t
+origins_fetched(const struct origins *o)
+{
+	return o->fetched;
+}
+
+struct origins *
+origins_new(
+    struct loop *loop, const struct fetch_options *opts, struct sched *sched)
+{
+	struct origins	    *o;
+	struct fetch_options fo = *opts;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	o->loop = loop;
+	o->sched = sched;
+	o->hooks.reset = robots_reset;
+	o->hooks.body = robots_body;
+	o->hooks.done = robots_done;
+	o->hooks.arg = o;
+	/* A plain GET that follows a few redirects, whatever the run's. */
+	fo.request.method = NULL;
+	fo.request.data = NULL;
+	fo.request.data_len = 0;
+	fo.request.follow_redirects = 1;
+	fo.request.max_redirects = CRAWL_ROBOTS_REDIRECTS;
+	fo.max_size = ROBOTS_READ_MAX;
+	fo.pool_size = ROBOTS_POOL;
+	fo.want_headers = fo.want_body = 0;
+	fo.output_dir = NULL;
+	fo.retries = 0;
+	fo.on_host_backoff = NULL;
+	fo.hooks = &o->hooks;
+	if ((o->map = hostmap_new(sizeof(struct origin))) == NULL ||
+	    (o->delays = hostmap_new(sizeof(double))) == NULL ||
+	    (o->ctx = fetch_ctx_new(loop, &fo)) == NULL) {
+		origins_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void
+origins_free(struct origins *o)
+{
+	struct origin * or ;
+
+	if (o == NULL)
+		return;
+	for (or = o->all; or != NULL; or = or->next_all) {
+		if (or->fetch != NULL) {
+			task_cancel(or->fetch, "signal");
+			task_free(or->fetch);
+		}
+		robots_free(or->robots);
+		free(or->errmsg);
+		free(or->host);
+	}
+	fetch_ctx_free(o->ctx);
+	hostmap_free(o->map);
+	hostmap_free(o->delays);
+	free(o);
+}

@@ -1,0 +1,85 @@
+/*
+ * origins: robots.txt for each origin (scheme, host, port) a crawl meets.
+ *
+ * Each origin's robots.txt is fetched once, the first time a URL there is
+ * checked, before any other request to it: its host is blocked in the
+ * scheduler until the answer is in (see sched_block_host), so queued seeds
+ * wait while other hosts go on. The fetch uses the run's timeouts and
+ * headers, follows at most CRAWL_ROBOTS_REDIRECTS redirects, reads at most
+ * CRAWL_ROBOTS_MAX bytes of rules (crawl/robots), and gets no record. Its
+ * outcome, as the contract's section 13 says: a 2xx gives the rules, other
+ * 4xx allow everything, and a 429, a 5xx, too many redirects or no
+ * response allow nothing for the rest of the run. Crawl-delay becomes the
+ * host's least interval between starts (the largest of its origins).
+ *
+ * URLs are given absolute and normalised ("scheme://authority/path?q"),
+ * as urlnorm or http/url write them; the origin is what precedes the
+ * path, and the path and query are what robots.txt rules match.
+ */
+#ifndef AFETCH_ORIGINS_H
+#define AFETCH_ORIGINS_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+struct fetch_options;
+struct loop;
+struct origins;
+struct sched;
+
+enum origins_verdict {
+	ORIGINS_UNKNOWN,     /* being fetched: wait (origins_wait) */
+	ORIGINS_ALLOWED,     /* the rules allow the URL */
+	ORIGINS_DENIED,	     /* the rules forbid it, or nothing is allowed */
+	ORIGINS_UNREACHABLE, /* no response at all: *err says why */
+};
+
+/* Someone waiting for an origin's answer; embedded in the caller's data. */
+struct origins_waiter {
+	struct origins_waiter *prev, *next;
+	void		     **list; /* the origin's list while waiting */
+	void (*ready)(struct origins_waiter *w);
+};
+
+/*
+ * Returns the robots.txt state of a run on loop, fetching with a copy of
+ * opts (its request, headers and trust; the rest is set here) and
+ * blocking hosts in sched. NULL when out of memory or when libcurl fails.
+ */
+struct origins *origins_new(
+    struct loop *loop, const struct fetch_options *opts, struct sched *sched);
+
+/* Cancels fetches under way and frees everything. NULL is ignored. */
+void origins_free(struct origins *o);
+
+/*
+ * What robots.txt says of url. When its origin's answer is not in yet,
+ * starts fetching it (the first time) and returns ORIGINS_UNKNOWN. For
+ * ORIGINS_UNREACHABLE, *err and *msg (when not NULL) say why (dns,
+ * connect, tls, timeout and libcurl's text); msg lives as long as o. Out
+ * of memory counts as ORIGINS_DENIED.
+ */
+enum origins_verdict origins_check(struct origins *o, const char *url,
+    enum record_error *err, const char **msg);
+
+/*
+ * Calls w->ready(w) once url's origin has its answer (on a later turn of
+ * the loop). The origin must be ORIGINS_UNKNOWN. Returns 0, or -1 when it
+ * is not.
+ */
+int origins_wait(struct origins *o, const char *url, struct origins_waiter *w);
+
+/* Stops waiting; a waiter that is not waiting is left alone. */
+void origins_unwait(struct origins_waiter *w);
+
+/* The least seconds between starts to host (its Crawl-delay), or 0. */
+double origins_host_delay(const struct origins *o, const char *host);
+
+/* Cancels every fetch under way (the run is stopping). */
+void origins_stop(struct origins *o);
+
+/* Number of robots.txt fetched (or tried), for the summary. */
+size_t origins_fetched(const struct origins *o);
+
+#endif

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Crawl mode against the fixture's generated site, checked by the oracle.
+
+Each scenario runs afetch --crawl on /site/SPEC/... and hands the records
+to tests/crawl_oracle.py's check(), which knows the expected pages, their
+links, scope, robots.txt and depth from the site's rules. Further checks
+here cover what the oracle leaves out: index numbering, the exit status,
+robots.txt fetched once per origin and before anything else there,
+Crawl-delay spacing, --max-urls, and resuming a crawl killed with -9.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import crawl_oracle  # noqa: E402
+from run_case import Fixture  # noqa: E402
+
+FAILS = []
+
+
+def fail(name, msg):
+    FAILS.append("%s: %s" % (name, msg))
+
+
+def run(afetch, args, timeout=60):
+    p = subprocess.run([afetch] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout)
+    recs = [json.loads(x) for x in p.stdout.decode().splitlines() if x]
+    return p.returncode, recs, p.stderr.decode()
+
+
+def log(fixture):
+    """The fixture's access log as {"t", "host", "path"} dicts."""
+    out = []
+    for line in fixture.get("/log").splitlines():
+        t, host, uri = line.split(" ", 2)
+        if "://" in uri:
+            host = urllib.parse.urlsplit(uri).netloc
+            uri = urllib.parse.urlsplit(uri).path
+        out.append({"t": float(t), "host": host, "path": uri})
+    return out
+
+
+def scenario(name, afetch, args, seeds, settings, want_exit=None,
+             extra=None):
+    rc, recs, err = run(afetch, ["-r"] + args + seeds)
+    # Exit 0 iff every task is done: the edge cases hold a cut-off page.
+    if want_exit is None:
+        want_exit = 0 if all(r["state"] == "done" for r in recs) else 1
+        if any("/cut" in r["url"] for r in recs) and want_exit == 0:
+            fail(name, "the cut-off page is done")
+    if rc != want_exit:
+        fail(name, "exit %d, want %d (%s)" % (rc, want_exit, err.strip()))
+    for f in crawl_oracle.check(recs, seeds, settings):
+        fail(name, f)
+    idx = sorted(r["index"] for r in recs)
+    if idx != list(range(len(recs))):
+        fail(name, "indexes are not 0..%d: %s" % (len(recs) - 1, idx[:20]))
+    if extra is not None:
+        extra(name, recs)
+    return recs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--afetch", required=True)
+    ap.add_argument("--fixture", required=True)
+    opts = ap.parse_args()
+    a = opts.afetch
+    with tempfile.TemporaryDirectory() as workdir:
+        fx = Fixture(opts.fixture, workdir)
+        base = "http://127.0.0.1:%d" % fx.port
+        base2 = "http://127.0.0.2:%d" % fx.port
+        S = crawl_oracle.Settings
+        try:
+            # The whole edge-case site, default scope, on an IP literal
+            # (robots.txt 404: everything allowed).
+            seed = base + "/site/n12e1/p/0"
+            scenario("edges", a, ["-j", "8"], [seed], S(depth=100))
+            scenario("edges-any", a, ["-j", "8", "--scope", "any",
+                                      "--depth", "100"],
+                     [seed], S(depth=100, scope="any"))
+            scenario("depth1", a, ["--depth", "1"], [seed], S(depth=1))
+            scenario("depth0", a, ["--depth", "0"], [seed], S(depth=0))
+            scenario("prefix", a, ["--scope", "prefix", "--depth", "100"],
+                     [base + "/site/n30/p/3"], S(depth=100, scope="prefix"))
+            scenario("include-exclude",
+                     a, ["--depth", "100", "--include", "/p/",
+                         "--exclude", "p/1[0-9]$"],
+                     [base + "/site/n30/p/0"],
+                     S(depth=100, include=["/p/"], exclude=["p/1[0-9]$"]))
+            scenario("no-robots", a, ["--no-robots", "--depth", "100",
+                                      "--proxy", base],
+                     ["http://r2.site.test/site/n10e1/p/0"],
+                     S(depth=100, robots=False))
+
+            # robots.txt rules through the proxy: host names pick them.
+            for v in ("r1", "r2", "r6", "r403"):
+                scenario("robots-" + v, a, ["--depth", "100", "--proxy",
+                                            base],
+                         ["http://%s.site.test/site/n10e1/p/0" % v],
+                         S(depth=100))
+            # 5xx and 429: nothing allowed, the seed gets `robots`.
+            for v in ("r500", "r429"):
+                def only_seed(name, recs):
+                    if len(recs) != 1 or \
+                            (recs[0].get("error") or {}).get("code") != \
+                            "robots":
+                        fail(name, "want one robots error: %s" % recs)
+                scenario("robots-" + v, a, ["--proxy", base],
+                         ["http://%s.site.test/site/n10/p/0" % v],
+                         S(depth=5), want_exit=1, extra=only_seed)
+
+            # robots.txt once per origin, before any other request there.
+            fx.get("/reset")
+            scenario("robots-once", a, ["-j", "8", "--depth", "100"],
+                     [seed, base2 + "/site/n5/p/0"], S(depth=100))
+            entries = log(fx)
+            for host in ("127.0.0.1", "127.0.0.2"):
+                mine = [e for e in entries if e["host"].startswith(host)]
+                robots = [e for e in mine if e["path"] == "/robots.txt"]
+                if len(robots) != 1:
+                    fail("robots-once", "%s: robots.txt fetched %d times"
+                         % (host, len(robots)))
+                elif mine and mine[0]["path"] != "/robots.txt":
+                    fail("robots-once", "%s: %s before robots.txt"
+                         % (host, mine[0]["path"]))
+
+            # Crawl-delay 0.25 s spaces the host's requests.
+            fx.get("/reset")
+            scenario("crawl-delay", a, ["--proxy", base, "-j", "8"],
+                     ["http://r3.site.test/site/n6b5c0/p/0"], S(depth=5))
+            ts = sorted(e["t"] for e in log(fx)
+                        if e["path"] != "/robots.txt")
+            gaps = [y - x for x, y in zip(ts, ts[1:])]
+            if len(ts) < 6 or min(gaps) < 0.25 / 2:
+                fail("crawl-delay", "starts %s apart" % gaps)
+
+            # --max-urls counts every task; the oracle checks the bounds.
+            def at_most_5(name, recs):
+                if len(recs) != 5:
+                    fail(name, "%d records, want 5" % len(recs))
+            scenario("max-urls", a, ["--max-urls", "5", "--depth", "100"],
+                     [base + "/site/n30/p/0"], S(depth=100, max_urls=5),
+                     extra=at_most_5)
+
+            resume_kill9(a, fx, base, workdir)
+        finally:
+            fx.stop()
+    for f in FAILS:
+        print("FAIL:", f)
+    print("crawl_site: %d problem(s)" % len(FAILS))
+    return 1 if FAILS else 0
+
+
+def resume_kill9(a, fx, base, workdir):
+    """kill -9 mid-crawl, then --resume: the union is one crawl's pages."""
+    seed = base + "/site/n60c2/p/0"
+    full = crawl_oracle.expect([seed], crawl_oracle.Settings(depth=100))
+    out = os.path.join(workdir, "crawl.jsonl")
+    args = [a, "-r", "--depth", "100", "-j", "2", "--host-rate", "40"]
+    with open(out, "wb") as f:
+        p = subprocess.Popen(args + [seed], stdout=f)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with open(out, "rb") as g:
+                if g.read().count(b"\n") >= 15:
+                    break
+            time.sleep(0.02)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    first = sum(1 for _ in open(out, "rb"))
+    if first >= len(full.pages):
+        fail("resume", "the first run was not cut short")
+    with open(out, "ab") as f:
+        rc = subprocess.run(args + ["--resume", out, seed], stdout=f,
+                            timeout=60).returncode
+    if rc != 0:
+        fail("resume", "resumed run exit %d" % rc)
+    recs = []
+    for line in open(out, "rb"):
+        try:
+            recs.append(json.loads(line))
+        except ValueError:
+            pass
+    done = [r["url"] for r in recs if r["state"] == "done"]
+    if len(done) != len(set(done)):
+        fail("resume", "a done URL fetched twice")
+    if set(done) != set(full.pages):
+        fail("resume", "pages differ: missing %s, extra %s" % (
+            sorted(set(full.pages) - set(done))[:5],
+            sorted(set(done) - set(full.pages))[:5]))
+    idx = [r["index"] for r in recs]
+    if len(idx) != len(set(idx)):
+        fail("resume", "an index used twice")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -62,6 +62,10 @@ struct config {
 	unsigned    shard_k;
 	unsigned    shard_n; /* 0: no sharding */
 
+	/* --merge: the operands are output files to merge, not URLs. */
+	int    merge;
+	size_t merge_buffer; /* bytes; 0: merge's default */
+
 	/* Progress and summary. */
 	int	    progress; /* -1: when stderr is a terminal */
 	int	    summary;

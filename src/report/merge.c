@@ -292,24 +292,29 @@ fail_fd:
 static int
 final_merge(struct merger *m)
 {
-	struct mergesrc *src, **all = NULL;
+	struct mergesrc *src, **all;
 	struct mergeout	 out;
-	size_t		 n = 0, cap = 0, i;
+	size_t		 n = 0, i;
 	int		 r;
 
-	for (i = 0; i < m->nspills; i++)
-		(void)push(&all, &n, &cap, m->spills[i]);
-	for (i = 0; i < m->nordered; i++)
-		(void)push(&all, &n, &cap, m->ordered[i]);
-	m->nspills = m->nordered = 0;
-	if (mergerun_count(m->run) > 0 &&
-	    (src = mergesrc_memory(m->run)) != NULL) {
-		m->run = NULL;
-		(void)push(&all, &n, &cap, src);
-	}
-	if (m->run != NULL && mergerun_count(m->run) > 0) {
+	/* Room for every source, so that moving them here cannot fail. */
+	all = calloc(m->nspills + m->nordered + 1, sizeof(*all));
+	if (all == NULL) {
 		msgs_warnx("merge: out of memory");
-		goto fail;
+		return -1;
+	}
+	for (i = 0; i < m->nspills; i++)
+		all[n++] = m->spills[i];
+	for (i = 0; i < m->nordered; i++)
+		all[n++] = m->ordered[i];
+	m->nspills = m->nordered = 0;
+	if (mergerun_count(m->run) > 0) {
+		if ((src = mergesrc_memory(m->run)) == NULL) {
+			msgs_warnx("merge: out of memory");
+			goto fail;
+		}
+		m->run = NULL;
+		all[n++] = src;
 	}
 	while (n > MERGE_FINAL) {
 		if ((src = merge_to_spill(m, all, MERGE_FANIN)) == NULL) {

@@ -20,6 +20,11 @@ A large input out of order (--large records, 300,000 by default) with
 every index once; the peak RSS is reported (and must stay under 32 MiB);
 $TMPDIR is empty afterwards, after a failed output (/dev/full) and after a
 SIGKILL in the middle of the merge (spill files are unlinked when made).
+
+With --allocfail (afetch_allocfail, tests/allocfail): a merge that spills,
+with its Nth allocation failing for N over a sample of its allocations:
+each run exits 0 with the whole output or 1 with a message about memory, and no
+spill file is left.
 """
 
 import argparse
@@ -60,6 +65,7 @@ def main():
     ap.add_argument("--fixture", required=True)
     ap.add_argument("--large", type=int, default=300000)
     ap.add_argument("--sanitized", action="store_true")
+    ap.add_argument("--allocfail", help="afetch_allocfail, for a sweep")
     opts = ap.parse_args()
     failures = []
 
@@ -171,6 +177,8 @@ def main():
             fixture.stop()
 
         large(opts, w, check)
+        if opts.allocfail:
+            allocfail(opts, w, check)
     print("%d failure(s)" % len(failures))
     return 1 if failures else 0
 
@@ -240,6 +248,43 @@ def large(opts, w, check):
         p.wait()
     check(spilling, "never saw a spill file open")
     check(os.listdir(tmp) == [], "spill files left after SIGKILL")
+
+
+def allocfail(opts, w, check):
+    """Each allocation of a merge that spills fails in turn: the merge
+    then exits 0 with the whole output, or 1 with an "out of memory"
+    message about memory, never crashes, and leaves no spill file."""
+    n = 3000
+    tmp = os.path.join(w, "spill-af")
+    os.mkdir(tmp)
+    src = os.path.join(w, "af.jsonl")
+    with open(src, "w") as f:
+        for k in range(n):
+            i = k * 7 % n
+            f.write('{"index":%d,"url":"u%d","state":"done"}\n' % (i, i))
+    want = "".join('{"index":%d,"url":"u%d","state":"done"}\n' % (i, i)
+                   for i in range(n)).encode()
+    count = os.path.join(w, "af.count")
+    cmd = [opts.allocfail, "--merge", "--merge-buffer", "65536", src]
+    env = dict(os.environ, TMPDIR=tmp, AFETCH_ALLOCFAIL_REPORT=count)
+    r = subprocess.run(cmd, env=env, capture_output=True)
+    check(r.returncode == 0 and r.stdout == want, "allocfail: clean run")
+    total = int(open(count).read().split()[0])
+    ns = sorted(set(range(1, total + 1, max(1, total // 150))) |
+                set(range(1, min(total, 40) + 1)))
+    bad = []
+    for k in ns:
+        env = dict(os.environ, TMPDIR=tmp, AFETCH_ALLOCFAIL=str(k))
+        r = subprocess.run(cmd, env=env, capture_output=True, timeout=60)
+        ok = (r.returncode == 0 and r.stdout == want) or \
+            (r.returncode == 1 and b"memory" in r.stderr)
+        if not ok or os.listdir(tmp):
+            bad.append((k, r.returncode, r.stderr.decode()[-400:]))
+    print("allocfail: %d allocations, %d failures tried, %d unclean"
+          % (total, len(ns), len(bad)))
+    for b in bad[:5]:
+        print("allocfail: N=%d: exit %d: %s" % b)
+    check(not bad, "allocfail: %d unclean outcomes" % len(bad))
 
 
 if __name__ == "__main__":

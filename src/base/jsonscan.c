@@ -200,6 +200,12 @@ is_key(const char *lit, size_t len, const char *key)
 	/* A literal longer than the key written all in \u escapes is not it. */
 	if (len > klen * 6 + 2)
 		return 0;
+	/*
+	 * Without escapes the literal is the name: no copy, so that looking
+	 * a member up never fails for want of memory.
+	 */
+	if (memchr(lit, '\\', len) == NULL)
+		return len == klen + 2 && memcmp(lit + 1, key, klen) == 0;
 	buf_init(&name, klen + 1);
 	yes = jsonscan_decode_string(lit, len, &name) == 0 &&
 	    name.len == klen && memcmp(name.data, key, klen) == 0;

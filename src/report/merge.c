@@ -261,29 +261,41 @@ scan_input(struct merger *m, const char *path, int fd)
 		/* Too few to keep apart: sort them with the rest. */
 		if ((src = mergesrc_lines(fd, 1, 0, sc.end, sc.first_seq,
 			 MERGE_MAX_LINE)) == NULL)
-			goto fail_fd;
+			goto nomem;
 		while ((ok = mergesrc_next(src)) == 1)
 			if (add_item(m, mergesrc_item(src)) == -1)
 				break;
 		mergesrc_free(src);
-		if (ok == -1)
+		if (ok == -1 && errno == ENOMEM)
+			msgs_warnx("merge: out of memory");
+		else if (ok == -1)
 			msgs_warnc(errno, "%s", path);
 		return ok == 0 ? 0 : -1;
 	}
 	m->st->in_order += sc.count;
 	if ((src = mergesrc_lines(
 		 fd, 1, 0, sc.end, sc.first_seq, MERGE_MAX_LINE)) == NULL)
-		goto fail_fd;
+		goto nomem;
 	return add_ordered(m, src);
 
 unreadable:
-	msgs_warnc(errno ? errno : ENOMEM, "%s", path);
+	if (errno == ENOMEM || errno == 0) {
+		msgs_warnx("merge: out of memory");
+		mergeio_reader_free(&rd);
+		close(fd);
+		return -1;
+	}
+	msgs_warnc(errno, "%s", path);
 	mergeio_reader_free(&rd);
 	close(fd);
 	return -2;
+nomem:
+	/* Only an allocation fails there: the file was just read to its end. */
+	msgs_warnx("merge: out of memory");
+	close(fd);
+	return -1;
 fail:
 	mergeio_reader_free(&rd);
-fail_fd:
 	close(fd);
 	return -1;
 }
@@ -332,7 +344,9 @@ final_merge(struct merger *m)
 	r = mergesrc_merge(all, n, mergeout_put, &out);
 	if (r == 0)
 		r = mergeout_finish(&out);
-	if (r == -1)
+	if (r == -1 && errno == ENOMEM)
+		msgs_warnx("merge: out of memory");
+	else if (r == -1)
 		msgs_warnc(errno, "merge: reading a spill file or an input");
 	else if (r == -3 || out.failed == ENOMEM)
 		msgs_warnx("merge: out of memory");

@@ -57,10 +57,10 @@ fill(struct mergeio_reader *r)
 
 		if (cap > r->limit + MERGEIO_CHUNK)
 			cap = r->limit + MERGEIO_CHUNK;
-		if (cap <= r->end)
+		if (cap <= r->end || (grown = realloc(r->buf, cap)) == NULL) {
+			errno = ENOMEM;
 			return -1;
-		if ((grown = realloc(r->buf, cap)) == NULL)
-			return -1;
+		}
 		r->buf = grown;
 		r->cap = cap;
 	}

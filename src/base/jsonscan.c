@@ -1,7 +1,7 @@
 /*
- * jsonscan: reads one string member out of a line of JSON without
- * parsing the rest, byte-exact, for --resume's look at earlier output. It
- * owns nothing; resume calls it once per line of a resume file.
+ * jsonscan: reads one member out of a line of JSON without parsing the
+ * rest, byte-exact, for --resume's look at earlier output and --merge's
+ * keys. It owns nothing; resume and merge call it once per line read.
  */
 #include <string.h>
 
@@ -200,6 +200,12 @@ is_key(const char *lit, size_t len, const char *key)
 	/* A literal longer than the key written all in \u escapes is not it. */
 	if (len > klen * 6 + 2)
 		return 0;
+	/*
+	 * Without escapes the literal is the name: no copy, so that looking
+	 * a member up never fails for want of memory.
+	 */
+	if (memchr(lit, '\\', len) == NULL)
+		return len == klen + 2 && memcmp(lit + 1, key, klen) == 0;
 	buf_init(&name, klen + 1);
 	yes = jsonscan_decode_string(lit, len, &name) == 0 &&
 	    name.len == klen && memcmp(name.data, key, klen) == 0;
@@ -208,8 +214,8 @@ is_key(const char *lit, size_t len, const char *key)
 }
 
 int
-jsonscan_find_string(const char *s, size_t len, const char *key,
-    const char **lit, size_t *litlen)
+jsonscan_find_value(const char *s, size_t len, const char *key,
+    const char **val, size_t *vallen)
 {
 	size_t i, kend, vend;
 	int    found;
@@ -228,17 +234,24 @@ jsonscan_find_string(const char *s, size_t len, const char *key,
 		if (i >= len || s[i++] != ':')
 			return -1;
 		i = skip_space(s, len, i);
-		if ((vend = value_end(s, len, i)) == 0)
+		if ((vend = value_end(s, len, i)) == 0 || vend == i)
 			return -1;
 		if (found) {
-			if (s[i] != '"')
-				return -1;
-			*lit = s + i;
-			*litlen = vend - i;
+			*val = s + i;
+			*vallen = vend - i;
 			return 0;
 		}
 		i = skip_space(s, len, vend);
 		if (i >= len || s[i++] != ',')
 			return -1;
 	}
+}
+
+int
+jsonscan_find_string(const char *s, size_t len, const char *key,
+    const char **lit, size_t *litlen)
+{
+	if (jsonscan_find_value(s, len, key, lit, litlen) == -1 || **lit != '"')
+		return -1;
+	return 0;
 }

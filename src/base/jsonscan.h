@@ -13,6 +13,17 @@
 /*
  * Finds the value of the first member named key of the JSON object in the
  * len bytes at s, as cJSON's lookup does (escapes in member names are
+ * decoded first). Returns 0 with *val and *vallen set to the value's text
+ * as it stands (a string literal with its quotes, a number, an object ...),
+ * or -1 when s is not an object or has no such member. Assumes s is valid
+ * JSON up to the member found; nothing after it is looked at.
+ */
+int jsonscan_find_value(const char *s, size_t len, const char *key,
+    const char **val, size_t *vallen);
+
+/*
+ * Finds the value of the first member named key of the JSON object in the
+ * len bytes at s, as cJSON's lookup does (escapes in member names are
  * decoded first). Returns 0 with *lit and *litlen set to the value's
  * string literal, quotes included, or -1 when s is not an object, has no
  * such member, or its value is not a string. Assumes s is valid JSON.

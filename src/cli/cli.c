@@ -163,6 +163,10 @@ option_error(int c, const char *what)
 static int
 check_config(struct config *cfg)
 {
+	if (cfg->merge && cfg->nurls == 0) {
+		msgs_warnx("--merge needs the files to merge");
+		return -1;
+	}
 	if (cfg->nurls > 0 && cfg->input_file != NULL) {
 		msgs_warnx("URLs given both as arguments and with -i");
 		return -1;

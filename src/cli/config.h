@@ -74,6 +74,9 @@ struct config {
 	int	     no_robots;	 /* --no-robots */
 	int	     sitemaps;	 /* --sitemaps */
 	const char  *crawl_only; /* a crawl option given, for the check */
+	/* --merge: the operands are output files to merge, not URLs. */
+	int    merge;
+	size_t merge_buffer; /* bytes; 0: merge's default */
 
 	/* Progress and summary. */
 	int	    progress; /* -1: when stderr is a terminal */

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "merge.h"
 #include "msgs.h"
 #include "outcome.h"
 #include "url.h"
@@ -37,6 +38,30 @@ open_closed_stdio(void)
 			closed |= 1 << fd;
 	}
 	return closed;
+}
+
+/* afetch --merge FILE...: no run, no libcurl; the merge's own statuses. */
+static int
+run_merge(const struct config *cfg)
+{
+	struct merge_options o = { 0 };
+	struct merge_stats   st;
+
+	o.files = cfg->urls;
+	o.nfiles = (size_t)cfg->nurls;
+	o.budget = cfg->merge_buffer;
+	o.summary_json = cfg->summary_json;
+	o.out_fd = STDOUT_FILENO;
+	switch (merge_run(&o, &st)) {
+	case MERGE_COMPLETE:
+		return EXIT_ALL_DONE;
+	case MERGE_UNREADABLE:
+		return EXIT_USAGE;
+	case MERGE_INCOMPLETE:
+	case MERGE_FAILED:
+		break;
+	}
+	return EXIT_SOME_FAILED;
 }
 
 int
@@ -62,6 +87,12 @@ main(int argc, char *argv[])
 		    "standard output is closed: nowhere to write records");
 		config_free(&cfg);
 		return EXIT_USAGE;
+	}
+	if (cfg.merge) {
+		int status = run_merge(&cfg);
+
+		config_free(&cfg);
+		return status;
 	}
 	/* Non-ASCII host names reach libcurl's IDN code as UTF-8. */
 	(void)url_global_init();

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -122,6 +123,7 @@ COUNT_SETTER(set_first, first, long, 1, LONG_MAX)
 COUNT_SETTER(set_max_redirs, max_redirects, long, 0, 1000)
 COUNT_SETTER(set_max_size, max_size, long long, 0, LLONG_MAX)
 COUNT_SETTER(set_retries, retries, int, 0, 1000)
+COUNT_SETTER(set_merge_buffer, merge_buffer, size_t, 65536, SIZE_MAX / 2)
 DECIMAL_SETTER(set_timeout, timeout, 0)
 DECIMAL_SETTER(set_connect_timeout, connect_timeout, 0)
 DECIMAL_SETTER(set_deadline, deadline, 1)
@@ -146,6 +148,7 @@ FLAG_SETTER(set_body, want_body, 1)
 FLAG_SETTER(set_progress, progress, 1)
 FLAG_SETTER(set_no_progress, progress, 0)
 FLAG_SETTER(set_summary, summary, 1)
+FLAG_SETTER(set_merge, merge, 1)
 
 static int
 set_order(struct config *cfg, const char *arg)
@@ -416,6 +419,13 @@ const struct option_spec options[] = {
 	    set_summary },
 	{ "summary-json", 0, "file", "write the summary to file as JSON",
 	    set_summary_json },
+	/* Merging outputs */
+	{ "merge", 0, NULL,
+	    "merge output files (operands) into one record per index",
+	    set_merge },
+	{ "merge-buffer", 0, "bytes",
+	    "sort at most bytes of records in memory (64 MiB)",
+	    set_merge_buffer },
 	/* Help and version */
 	{ "help", 'h', NULL, "print this help and exit", NULL },
 	{ "version", 'V', NULL, "print versions and exit", NULL },

@@ -47,6 +47,31 @@ test_find(void)
 	buf_free(&out);
 }
 
+/* Any value's text, as it stands: --merge's index and state. */
+static void
+test_find_value(void)
+{
+	const char *line = "{\"index\": 42 ,\"time\":{\"a\":[1,2]},"
+			   "\"state\":\"done\",\"ur\":null}";
+	const char *v;
+	size_t	    n;
+
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "index", &v, &n), 0);
+	CHECK_INT(n, 2);
+	CHECK(strncmp(v, "42", 2) == 0);
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "time", &v, &n), 0);
+	CHECK_INT(n, strlen("{\"a\":[1,2]}"));
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "state", &v, &n), 0);
+	CHECK_INT(n, strlen("\"done\""));
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "ur", &v, &n), 0);
+	CHECK_INT(n, 4);
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "u", &v, &n), -1);
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "url", &v, &n), -1);
+	/* A value cut off where the line ends is not found. */
+	CHECK_INT(
+	    jsonscan_find_value("{\"index\":{\"a\":", 14, "index", &v, &n), -1);
+}
+
 static void
 test_decode(void)
 {
@@ -77,6 +102,7 @@ int
 main(void)
 {
 	RUN(test_find);
+	RUN(test_find_value);
 	RUN(test_decode);
 	return harness_result();
 }

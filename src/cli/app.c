@@ -36,6 +36,7 @@
 #include "summary.h"
 #include "task.h"
 #include "taskq.h"
+#include "workers.h"
 #include "writer.h"
 
 size_t
@@ -174,6 +175,7 @@ setup(struct app *app)
 {
 	const struct config *cfg = app->cfg;
 	struct fetch_options fo;
+	size_t		     nworkers;
 
 	if (cfg->summary_json != NULL &&
 	    check_writable_folder(cfg->summary_json) == -1) {
@@ -213,6 +215,14 @@ setup(struct app *app)
 	fo.retry_max_delay = cfg->retry_max_delay;
 	fo.on_host_backoff = on_host_backoff;
 	fo.backoff_arg = app;
+	/* --workers: the transfers run on other loops; all else stays. */
+	nworkers = cfg->workers == 0 ? workers_available_cores() : cfg->workers;
+	if (nworkers > 1) {
+		if ((app->workers = workers_new(app->loop, nworkers, &fo)) ==
+		    NULL)
+			return -1;
+		fo.delegate = workers_delegate(app->workers);
+	}
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
 	    (app->sched = sched_new(app->loop,
 		 &(struct sched_config){ .jobs = app->jobs,
@@ -278,6 +288,8 @@ teardown(struct app *app)
 	while ((task = taskq_pop(&app->parked)) != NULL)
 		task_free(task);
 	taskq_free(&app->parked);
+	/* Their threads are joined here; the tasks they served are main's. */
+	workers_free(app->workers);
 	loop_timer_cancel(app->deadline);
 	progress_free(app->progress);
 	resume_free(app->resume);

@@ -55,6 +55,7 @@ struct fetch {
 	CURL		  *easy;       /* while an attempt runs */
 	struct loop_timer *backoff;    /* while waiting to retry */
 	struct response	   resp;       /* of the current attempt */
+	void		  *delegated; /* opts.delegate's handle, once started */
 	char		   errbuf[CURL_ERROR_SIZE];
 };
 

@@ -114,6 +114,21 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 	free(ctx);
 }
 
+/* The attempts run elsewhere (see struct fetch_delegate). */
+static int
+start_delegated(struct fetch *fetch)
+{
+	const struct fetch_delegate *d = fetch->ctx->opts.delegate;
+
+	if (d->start(fetch->task, d->arg, &fetch->delegated) == 0)
+		return 0;
+	fetch->delegated = NULL;
+	record_set_error(
+	    &fetch->rec, RECORD_ERROR, ERROR_INTERNAL, "out of memory");
+	task_done(fetch->task);
+	return -1;
+}
+
 static int
 fetch_start(struct task *task, void *data)
 {
@@ -125,6 +140,8 @@ fetch_start(struct task *task, void *data)
 		task_done(fetch->task);
 		return 0;
 	}
+	if (fetch->ctx->opts.delegate != NULL)
+		return start_delegated(fetch);
 	return attempt_start(fetch);
 }
 
@@ -135,9 +152,19 @@ fetch_start(struct task *task, void *data)
 static void
 fetch_cancel(struct task *task, void *data, const char *reason)
 {
-	struct fetch *fetch = data;
+	struct fetch		    *fetch = data;
+	const struct fetch_delegate *d = fetch->ctx->opts.delegate;
 
-	attempt_stop(fetch);
+	if (fetch->delegated != NULL) {
+		/* The other side's record, its figures included: cancelled,
+		 * unless it had finished before the cancel reached it. */
+		d->cancel(task, fetch->delegated, reason, d->arg);
+		if (fetch->rec.state != RECORD_CANCELLED) {
+			task_done(task);
+			return;
+		}
+	} else
+		attempt_stop(fetch);
 	record_set_error(
 	    &fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED, reason);
 	task_cancelled(task, reason);
@@ -247,4 +274,20 @@ const struct record *
 fetch_record(struct task *task)
 {
 	return &((struct fetch *)task_data(task))->rec;
+}
+
+double
+fetch_read_at(struct task *task)
+{
+	return ((struct fetch *)task_data(task))->read_at;
+}
+
+void
+fetch_swap_record(struct task *task, struct record *rec)
+{
+	struct fetch *fetch = task_data(task);
+	struct record tmp = fetch->rec;
+
+	fetch->rec = *rec;
+	*rec = tmp;
 }

@@ -34,6 +34,24 @@ struct loop;
 struct task;
 struct fetch_ctx;
 
+/*
+ * Where a context's requestable tasks run when not on its own curl bridge
+ * (par/ runs them on other loops, one per thread). start(task, arg,
+ * &handle) hands a running task over (fetch_record() and fetch_read_at()
+ * say what to fetch) and returns 0 with a handle of its choosing, or -1
+ * when it cannot (the task is then done with an internal error). The
+ * other side ends the task later with fetch_swap_record() and task_done().
+ * cancel(task, handle, reason, arg) must swap the other side's record in
+ * before it returns, as task_ops.cancel must finish the task: a record in
+ * state cancelled then cancels the task, any other completes it.
+ */
+struct fetch_delegate {
+	int (*start)(struct task *task, void *arg, void **handle);
+	void (*cancel)(
+	    struct task *task, void *handle, const char *reason, void *arg);
+	void *arg;
+};
+
 /* With want_body and no max_size, bodies over this are too_large. */
 #define BODY_DEFAULT_CAP (1024LL * 1024)
 
@@ -61,6 +79,8 @@ struct fetch_options {
 	void *backoff_arg;
 	/* Seeds the retry jitter and temporary names; 0: clock and pid. */
 	unsigned long long seed;
+	/* NULL: attempts run on this context's bridge. */
+	const struct fetch_delegate *delegate;
 };
 
 /*
@@ -102,5 +122,15 @@ const char *fetch_host(struct task *task);
  * is valid until the task is freed.
  */
 const struct record *fetch_record(struct task *task);
+
+/* Returns the loop_now() time the task's URL was read. */
+double fetch_read_at(struct task *task);
+
+/*
+ * Swaps the task's record with rec: a delegated task's record comes back
+ * this way, and the other side takes its own task's record out so. Call
+ * from the task's loop; rec must be initialised (record_init()).
+ */
+void fetch_swap_record(struct task *task, struct record *rec);
 
 #endif

@@ -68,7 +68,7 @@ Whatever the case says, every line afetch writes must be strict UTF-8 and
 valid JSON with all the record's fields, and the indexes written must be
 distinct.
 
-With --workers N the case runs with `--workers N` put before its args: the
+With --workers N the case runs with `--workers N` after its args: the
 same expectations hold whatever the number of event loops (tests/
 CMakeLists.txt registers every case so as case_NAME_w4).
 """
@@ -620,7 +620,7 @@ def main():
     ap.add_argument("--afetch", required=True)
     ap.add_argument("--fixture", required=True)
     ap.add_argument("--workers", type=int,
-                    help="run afetch with --workers N put first in its args")
+                    help="run afetch with --workers N after its args")
     ap.add_argument("case")
     opts = ap.parse_args()
     case = parse_case(opts.case)
@@ -694,7 +694,7 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
 
     args = [opts.afetch] + shlex.split(subst(case.get("args", "")))
     if opts.workers is not None:
-        args[1:1] = ["--workers", str(opts.workers)]
+        args += ["--workers", str(opts.workers)]
     status, out, err, timings = run_afetch(args, case, subst, fixture, front)
     errtext = err.decode("utf-8", errors="replace")
     want = int(case.get("exit", "0").strip())

@@ -79,8 +79,9 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 		errno = saved == ENOMEM ? EIO : saved;
 		return NULL;
 	}
-	if (!opts->request.insecure &&
-	    (ctx->trust = tlstrust_new(
+	ctx->trust = opts->trust;
+	if (ctx->trust == NULL && !opts->request.insecure &&
+	    (ctx->own_trust = ctx->trust = tlstrust_new(
 		 opts->request.cacert, opts->request.capath)) == NULL)
 		goto fail;
 	if (ctx->opts.pool_size > 0 &&
@@ -108,7 +109,7 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 		curl_easy_cleanup(ctx->idle[i]);
 	curlev_free(ctx->curlev);
 	curl_slist_free_all(ctx->headers);
-	tlstrust_free(ctx->trust);
+	tlstrust_free(ctx->own_trust);
 	savefile_dir_close(ctx->savedir);
 	free(ctx->idle);
 	free(ctx);

@@ -33,6 +33,7 @@
 struct loop;
 struct task;
 struct fetch_ctx;
+struct tlstrust;
 
 /*
  * Where a context's requestable tasks run when not on its own curl bridge
@@ -81,6 +82,12 @@ struct fetch_options {
 	unsigned long long seed;
 	/* NULL: attempts run on this context's bridge. */
 	const struct fetch_delegate *delegate;
+	/*
+	 * A trust loaded already (tlstrust_load()) and shared with other
+	 * contexts, which must outlive them; NULL: the context makes its own
+	 * (none with request.insecure).
+	 */
+	struct tlstrust *trust;
 };
 
 /*

@@ -3,9 +3,9 @@
  * threads at once (each thread's messages in its order, none lost), and
  * taking what is left without handing it over.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <threads.h>
 
 #include "harness.h"
 #include "loop.h"
@@ -86,7 +86,7 @@ struct producer {
 	int		from;
 };
 
-static int
+static void *
 produce(void *arg)
 {
 	struct producer *p = arg;
@@ -96,9 +96,9 @@ produce(void *arg)
 		p->notes[i].from = p->from;
 		p->notes[i].seq = i;
 		if (mailbox_post(p->mb, &p->notes[i].mail) == -1)
-			return 1;
+			return p;
 	}
-	return 0;
+	return NULL;
 }
 
 static void
@@ -107,8 +107,9 @@ test_threads(void)
 	struct sink	s;
 	struct mailbox *mb;
 	struct producer p[PRODUCERS];
-	thrd_t		t[PRODUCERS];
-	int		i, rc;
+	pthread_t	t[PRODUCERS];
+	void	       *rc;
+	int		i;
 
 	sink_init(&s, PRODUCERS * PER_PRODUCER);
 	mb = mailbox_new(s.loop, on_note, &s);
@@ -118,13 +119,13 @@ test_threads(void)
 		p[i].from = i;
 		p[i].notes = calloc(PER_PRODUCER, sizeof(struct note));
 		CHECK(p[i].notes != NULL);
-		CHECK_INT(thrd_create(&t[i], produce, &p[i]), thrd_success);
+		CHECK_INT(pthread_create(&t[i], NULL, produce, &p[i]), 0);
 	}
 	/* The loop stops at the last note, however the posts interleave. */
 	CHECK_INT(loop_run(s.loop), 0);
 	for (i = 0; i < PRODUCERS; i++) {
-		CHECK_INT(thrd_join(t[i], &rc), thrd_success);
-		CHECK_INT(rc, 0);
+		CHECK_INT(pthread_join(t[i], &rc), 0);
+		CHECK(rc == NULL);
 		CHECK_INT(s.last[i], PER_PRODUCER - 1);
 	}
 	CHECK_INT(s.got, PRODUCERS * PER_PRODUCER);

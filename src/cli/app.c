@@ -170,6 +170,22 @@ check_writable_folder(const char *file)
 	return rc;
 }
 
+/*
+ * -j fitted to the open-file limit, the workers' own descriptors counted
+ * as so many transfers more.
+ */
+static size_t
+fit_jobs(const struct config *cfg, size_t nworkers)
+{
+	size_t reserve = 0, jobs;
+
+	if (nworkers > 1)
+		reserve = (nworkers * WORKERS_FDS + FDLIMIT_PER_TRANSFER - 1) /
+		    FDLIMIT_PER_TRANSFER;
+	jobs = fdlimit_fit_jobs(cfg->jobs + reserve, cfg->output_dir != NULL);
+	return jobs > reserve ? jobs - reserve : 1;
+}
+
 static int
 setup(struct app *app)
 {
@@ -182,7 +198,8 @@ setup(struct app *app)
 		app->out->usage = 1;
 		return -1;
 	}
-	app->jobs = fdlimit_fit_jobs(cfg->jobs, cfg->output_dir != NULL);
+	nworkers = cfg->workers == 0 ? workers_available_cores() : cfg->workers;
+	app->jobs = fit_jobs(cfg, nworkers);
 	if ((app->loop = loop_new()) == NULL)
 		return -1;
 	memset(&fo, 0, sizeof(fo));
@@ -216,7 +233,6 @@ setup(struct app *app)
 	fo.on_host_backoff = on_host_backoff;
 	fo.backoff_arg = app;
 	/* --workers: the transfers run on other loops; all else stays. */
-	nworkers = cfg->workers == 0 ? workers_available_cores() : cfg->workers;
 	if (nworkers > 1) {
 		if ((app->workers = workers_new(app->loop, nworkers, &fo)) ==
 		    NULL)

@@ -31,9 +31,17 @@ struct workers;
 #define WORKERS_MAX 1024
 
 /*
+ * Descriptors each worker opens: its loop's epoll, its inbox's eventfd
+ * and libcurl's multi wake-up pair.
+ */
+#define WORKERS_FDS 4
+
+/*
  * Returns n (2 <= n <= WORKERS_MAX) running worker threads, each with a
  * fetch context made from opts (their delegate is ignored; their
- * on_host_backoff is called on main, the loop of the caller's thread), or
+ * on_host_backoff is called on main, the loop of the caller's thread;
+ * each keeps an n-th of opts->pool_size, so that the connections kept
+ * open by all of them stay within what one loop would keep), or
  * NULL when a loop, a context or a thread cannot be made (errno ENOMEM for
  * memory; otherwise said on stderr).
  */

@@ -19,7 +19,7 @@
 #include "task.h"
 
 void
-job_free(struct job *job)
+handoff_job_free(struct job *job)
 {
 	record_clear(&job->rec);
 	free(job->line);
@@ -91,7 +91,7 @@ fail:
 }
 
 void
-on_worker_mail(struct mail *m, void *arg)
+handoff_worker_mail(struct mail *m, void *arg)
 {
 	struct worker *w = arg;
 	struct msg    *msg = MSG_OF(m);
@@ -122,7 +122,7 @@ on_worker_mail(struct mail *m, void *arg)
 
 /* Worker side: a host answered 429 or 503 with Retry-After. */
 void
-worker_host_backoff(const char *host, double until, void *arg)
+handoff_host_backoff(const char *host, double until, void *arg)
 {
 	struct worker *w = arg;
 	size_t	       len = strlen(host);
@@ -139,7 +139,7 @@ worker_host_backoff(const char *host, double until, void *arg)
 
 /* Main side: a record or a hold came back. */
 void
-on_main_mail(struct mail *m, void *arg)
+handoff_main_mail(struct mail *m, void *arg)
 {
 	struct workers *ws = arg;
 	struct msg     *msg = MSG_OF(m);
@@ -159,7 +159,7 @@ on_main_mail(struct mail *m, void *arg)
 		fetch_swap_record(job->task, &job->rec);
 		task_done(job->task);
 	}
-	job_free(job);
+	handoff_job_free(job);
 }
 
 /*
@@ -184,7 +184,7 @@ least_busy(struct workers *ws)
 }
 
 int
-delegate_start(struct task *task, void *arg, void **handle)
+handoff_start(struct task *task, void *arg, void **handle)
 {
 	struct workers	    *ws = arg;
 	const struct record *rec = fetch_record(task);
@@ -216,7 +216,7 @@ delegate_start(struct task *task, void *arg, void **handle)
  * main waits for that, not for the network.
  */
 void
-delegate_cancel(struct task *task, void *handle, const char *reason, void *arg)
+handoff_cancel(struct task *task, void *handle, const char *reason, void *arg)
 {
 	struct job    *job = handle;
 	struct worker *w = job->worker;

@@ -95,20 +95,20 @@ struct workers {
 };
 
 /* Frees a job that came back (or never left). */
-void job_free(struct job *job);
+void handoff_job_free(struct job *job);
 
 /* A worker's inbox: start or cancel a job, or stop the thread. */
-void on_worker_mail(struct mail *m, void *arg);
+void handoff_worker_mail(struct mail *m, void *arg);
 
 /* The main outbox: a finished job, or a host hold. */
-void on_main_mail(struct mail *m, void *arg);
+void handoff_main_mail(struct mail *m, void *arg);
 
 /* A worker context's on_host_backoff: the hold goes to main. */
-void worker_host_backoff(const char *host, double until, void *arg);
+void handoff_host_backoff(const char *host, double until, void *arg);
 
 /* The fetch_delegate's operations (see fetch.h), on main. */
-int  delegate_start(struct task *task, void *arg, void **handle);
-void delegate_cancel(
+int  handoff_start(struct task *task, void *arg, void **handle);
+void handoff_cancel(
     struct task *task, void *handle, const char *reason, void *arg);
 
 #endif

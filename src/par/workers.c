@@ -48,7 +48,7 @@ worker_init(struct workers *ws, struct worker *w, size_t i,
 	}
 	wo.delegate = NULL;
 	wo.pool_size = (opts->pool_size + ws->n - 1) / ws->n;
-	wo.on_host_backoff = worker_host_backoff;
+	wo.on_host_backoff = handoff_host_backoff;
 	wo.backoff_arg = w;
 	/* A seed given for repeatable runs still differs per worker, or
 	 * two would draw the same temporary file names. */
@@ -56,7 +56,7 @@ worker_init(struct workers *ws, struct worker *w, size_t i,
 		wo.seed += i + 1;
 	if ((w->loop = loop_new()) == NULL ||
 	    (w->ctx = fetch_ctx_new(w->loop, &wo)) == NULL ||
-	    (w->inbox = mailbox_new(w->loop, on_worker_mail, w)) == NULL)
+	    (w->inbox = mailbox_new(w->loop, handoff_worker_mail, w)) == NULL)
 		return -1;
 	return 0;
 }
@@ -77,7 +77,8 @@ worker_fini(struct worker *w)
 		for (m = mailbox_take_all(w->inbox); m != NULL; m = next) {
 			next = m->next;
 			if (MSG_OF(m)->kind == MSG_START)
-				job_free(CONTAINER(MSG_OF(m), struct job, msg));
+				handoff_job_free(
+				    CONTAINER(MSG_OF(m), struct job, msg));
 		}
 	mailbox_free(w->inbox);
 	/* libcurl's multi handle before the event base it uses. */
@@ -133,10 +134,10 @@ workers_new(struct loop *main, size_t n, const struct fetch_options *opts)
 	ws->n = n;
 	ws->on_host_backoff = opts->on_host_backoff;
 	ws->backoff_arg = opts->backoff_arg;
-	ws->delegate.start = delegate_start;
-	ws->delegate.cancel = delegate_cancel;
+	ws->delegate.start = handoff_start;
+	ws->delegate.cancel = handoff_cancel;
 	ws->delegate.arg = ws;
-	if ((ws->outbox = mailbox_new(main, on_main_mail, ws)) == NULL)
+	if ((ws->outbox = mailbox_new(main, handoff_main_mail, ws)) == NULL)
 		goto fail;
 	/*
 	 * One trust for all: loaded now, so that no two threads make it (and
@@ -185,7 +186,8 @@ workers_free(struct workers *ws)
 		for (m = mailbox_take_all(ws->outbox); m != NULL; m = next) {
 			next = m->next;
 			if (MSG_OF(m)->kind == MSG_DONE)
-				job_free(CONTAINER(MSG_OF(m), struct job, msg));
+				handoff_job_free(
+				    CONTAINER(MSG_OF(m), struct job, msg));
 			else
 				free(CONTAINER(MSG_OF(m), struct hold, msg));
 		}

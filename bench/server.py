@@ -67,7 +67,7 @@ NGINX_CONF = """\
 # Made by bench/run; stopped by PID when the benchmark ends.
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile {nofile};
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -156,7 +156,8 @@ def accepted(sock):
 class Nginx:
     """A loopback nginx in its own temporary directory. stop() ends it by PID."""
 
-    def __init__(self, nginx, openssl, workdir):
+    def __init__(self, nginx, openssl, workdir, workers=1):
+        self.workers = workers      # nginx worker processes
         self.dir = os.path.join(workdir, "nginx")
         os.makedirs(os.path.join(self.dir, "www"))
         os.makedirs(os.path.join(self.dir, "tmp"))
@@ -180,7 +181,7 @@ class Nginx:
         nofile = 65536 if hard == resource.RLIM_INFINITY else min(65536, hard)
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(NGINX_CONF.format(
+            f.write(NGINX_CONF.format(workers=self.workers,
                 dir=self.dir, echo=ECHO_MODULE, nofile=nofile,
                 conns=max(1024, min(16384, nofile // 2)), temp_paths=temp,
                 cert=cert, key=key, http=self.http, https=self.https,
@@ -245,7 +246,7 @@ NET_CONF = """\
 # stopped by PID when the benchmark ends.
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile {nofile};
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -325,7 +326,8 @@ class NetNginx(Nginx):
     """The nginx of S6 and S7, in the server's network namespace (prefix:
     `ip netns exec NAME`), on port 80 of every address there."""
 
-    def __init__(self, nginx, workdir, prefix, pages=PAGES):
+    def __init__(self, nginx, workdir, prefix, pages=PAGES, workers=1):
+        self.workers = workers
         self.dir = os.path.join(workdir, "nginx-net")
         www = os.path.join(self.dir, "www")
         os.makedirs(www)
@@ -341,7 +343,7 @@ class NetNginx(Nginx):
         nofile = 65536 if hard == resource.RLIM_INFINITY else min(65536, hard)
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(NET_CONF.format(
+            f.write(NET_CONF.format(workers=self.workers,
                 dir=self.dir, echo=ECHO_MODULE, nofile=nofile,
                 conns=max(1024, nofile - 64), temp_paths=temp, delay=DELAY,
                 long_delay=LONG_DELAY, status=STATUS_SERVER.format(sock=self.status)))

@@ -67,6 +67,10 @@ however it ends.
 Whatever the case says, every line afetch writes must be strict UTF-8 and
 valid JSON with all the record's fields, and the indexes written must be
 distinct.
+
+With --workers N the case runs with `--workers N` after its args: the
+same expectations hold whatever the number of event loops (tests/
+CMakeLists.txt registers every case so as case_NAME_w4).
 """
 
 import argparse
@@ -615,6 +619,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--afetch", required=True)
     ap.add_argument("--fixture", required=True)
+    ap.add_argument("--workers", type=int,
+                    help="run afetch with --workers N after its args")
     ap.add_argument("case")
     opts = ap.parse_args()
     case = parse_case(opts.case)
@@ -630,13 +636,17 @@ def main():
                 front.start(fixture.port)
             run(case, opts, fixture, front)
         except Failure as e:
-            print("FAIL %s: %s" % (os.path.basename(opts.case), e))
+            print("FAIL %s%s: %s" % (os.path.basename(opts.case),
+                                     "" if opts.workers is None else
+                                     " (--workers %d)" % opts.workers, e))
             return 1
         finally:
             if front is not None:
                 front.stop()
             fixture.stop()
-    print("ok   %s" % os.path.basename(opts.case))
+    print("ok   %s%s" % (os.path.basename(opts.case),
+                         "" if opts.workers is None else
+                         " (--workers %d)" % opts.workers))
     return 0
 
 
@@ -683,6 +693,8 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
         return text
 
     args = [opts.afetch] + shlex.split(subst(case.get("args", "")))
+    if opts.workers is not None:
+        args += ["--workers", str(opts.workers)]
     status, out, err, timings = run_afetch(args, case, subst, fixture, front)
     errtext = err.decode("utf-8", errors="replace")
     want = int(case.get("exit", "0").strip())

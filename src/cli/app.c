@@ -38,6 +38,7 @@
 #include "summary.h"
 #include "task.h"
 #include "taskq.h"
+#include "workers.h"
 #include "writer.h"
 
 size_t
@@ -172,18 +173,36 @@ check_writable_folder(const char *file)
 	return rc;
 }
 
+/*
+ * -j fitted to the open-file limit, the workers' own descriptors counted
+ * as so many transfers more.
+ */
+static size_t
+fit_jobs(const struct config *cfg, size_t nworkers)
+{
+	size_t reserve = 0, jobs;
+
+	if (nworkers > 1)
+		reserve = (nworkers * WORKERS_FDS + FDLIMIT_PER_TRANSFER - 1) /
+		    FDLIMIT_PER_TRANSFER;
+	jobs = fdlimit_fit_jobs(cfg->jobs + reserve, cfg->output_dir != NULL);
+	return jobs > reserve ? jobs - reserve : 1;
+}
+
 static int
 setup(struct app *app)
 {
 	const struct config *cfg = app->cfg;
 	struct fetch_options fo;
+	size_t		     nworkers;
 
 	if (cfg->summary_json != NULL &&
 	    check_writable_folder(cfg->summary_json) == -1) {
 		app->out->usage = 1;
 		return -1;
 	}
-	app->jobs = fdlimit_fit_jobs(cfg->jobs, cfg->output_dir != NULL);
+	nworkers = cfg->workers == 0 ? workers_available_cores() : cfg->workers;
+	app->jobs = fit_jobs(cfg, nworkers);
 	if ((app->loop = loop_new()) == NULL)
 		return -1;
 	memset(&fo, 0, sizeof(fo));
@@ -218,6 +237,13 @@ setup(struct app *app)
 	fo.backoff_arg = app;
 	if (crawlrun_setup(app, &fo) == -1)
 		return -1;
+	/* --workers: the transfers run on other loops; all else stays. */
+	if (nworkers > 1) {
+		if ((app->workers = workers_new(app->loop, nworkers, &fo)) ==
+		    NULL)
+			return -1;
+		fo.delegate = workers_delegate(app->workers);
+	}
 	if ((app->fetch = fetch_ctx_new(app->loop, &fo)) == NULL ||
 	    (app->sched = sched_new(app->loop,
 		 &(struct sched_config){ .jobs = app->jobs,
@@ -288,6 +314,8 @@ teardown(struct app *app)
 	while ((task = taskq_pop(&app->parked)) != NULL)
 		task_free(task);
 	taskq_free(&app->parked);
+	/* Their threads are joined here; the tasks they served are main's. */
+	workers_free(app->workers);
 	loop_timer_cancel(app->deadline);
 	progress_free(app->progress);
 	resume_free(app->resume);

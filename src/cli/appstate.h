@@ -22,6 +22,7 @@ struct app {
 	const struct config *cfg;
 	struct loop	    *loop;
 	struct fetch_ctx    *fetch;
+	struct workers	    *workers; /* --workers over 1; else NULL */
 	struct sched	    *sched;
 	struct writer	    *writer;
 	struct output	    *output;

@@ -16,6 +16,7 @@ enum order {
 
 struct config {
 	size_t	     jobs;
+	size_t	     workers;	 /* event loops, one per thread; 0: auto */
 	const char  *input_file; /* NULL: stdin, or the arguments */
 	char *const *urls;	 /* URLs given as arguments */
 	int	     nurls;

@@ -17,6 +17,7 @@
 #include "options.h"
 #include "scope.h"
 #include "shard.h"
+#include "workers.h"
 
 #define MAX_JOBS 100000
 
@@ -59,6 +60,7 @@ config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->jobs = 50;
+	cfg->workers = 1;
 	cfg->order = ORDER_COMPLETED;
 	cfg->timeout = 30;
 	cfg->connect_timeout = 10;
@@ -159,6 +161,22 @@ set_order(struct config *cfg, const char *arg)
 		cfg->order = ORDER_INPUT;
 	else
 		return -1;
+	return 0;
+}
+
+/* A count, or `auto`: as many as the cores the process may use. */
+static int
+set_workers(struct config *cfg, const char *arg)
+{
+	long long n;
+
+	if (strcmp(arg, "auto") == 0) {
+		cfg->workers = 0;
+		return 0;
+	}
+	if (parse_count(arg, 1, WORKERS_MAX, &n) == -1)
+		return -1;
+	cfg->workers = (size_t)n;
 	return 0;
 }
 
@@ -344,6 +362,8 @@ const struct option_spec options[] = {
 	{ "rate", 0, "r", "start at most r requests per second", set_rate },
 	{ "host-rate", 0, "r", "start at most r requests per second per host",
 	    set_host_rate },
+	{ "workers", 'w', "n | auto",
+	    "run transfers on n event loops, one per thread (1)", set_workers },
 	/* Timeouts and endings */
 	{ "timeout", 't', "secs", "limit for one attempt (30; 0: none)",
 	    set_timeout },

@@ -159,18 +159,25 @@ fail:
  * than at start, so that a run without TLS never pays for it (the system
  * bundle costs about 22 ms of CPU).
  */
+void
+tlstrust_load(struct tlstrust *t)
+{
+	if (!t->shared || t->store != NULL || t->failed)
+		return;
+	if ((t->store = store_load(t->loadfile, t->loadpath)) == NULL) {
+		t->failed = 1;
+		msgs_warnx("%s: no certificate authorities could be loaded",
+		    t->loadfile != NULL ? t->loadfile : t->loadpath);
+	}
+}
+
 static CURLcode
 on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
 {
 	struct tlstrust *t = arg;
 
 	(void)easy;
-	if (t->store == NULL && !t->failed &&
-	    (t->store = store_load(t->loadfile, t->loadpath)) == NULL) {
-		t->failed = 1;
-		msgs_warnx("%s: no certificate authorities could be loaded",
-		    t->loadfile != NULL ? t->loadfile : t->loadpath);
-	}
+	tlstrust_load(t);
 	if (t->store == NULL)
 		return CURLE_SSL_CACERT_BADFILE;
 	if (X509_STORE_up_ref(t->store) != 1)

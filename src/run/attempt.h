@@ -33,12 +33,13 @@ struct fetch_ctx {
 	struct loop	    *loop;
 	struct curlev	    *curlev;
 	struct fetch_options opts;
-	struct curl_slist   *headers;  /* -H, shared by all transfers */
-	struct tlstrust	    *trust;    /* CAs, loaded once; NULL with -k */
-	struct savedir	    *savedir;  /* -o DIR, or NULL */
-	long long	     body_cap; /* body bytes; < 0: no limit */
-	uint64_t	     rng;      /* jitter and temporary names */
-	CURL		   **idle;     /* easy handles ready for reuse */
+	struct curl_slist   *headers;	/* -H, shared by all transfers */
+	struct tlstrust	    *trust;	/* CAs, loaded once; NULL with -k */
+	struct tlstrust	    *own_trust; /* trust, when not opts.trust */
+	struct savedir	    *savedir;	/* -o DIR, or NULL */
+	long long	     body_cap;	/* body bytes; < 0: no limit */
+	uint64_t	     rng;	/* jitter and temporary names */
+	CURL		   **idle;	/* easy handles ready for reuse */
 	size_t		     nidle;
 	int oom_long_header; /* errmap_oom_for_long_header(), asked once */
 };
@@ -57,7 +58,8 @@ struct fetch {
 	struct response	   resp;       /* of the current attempt */
 	void		  *data;       /* fetch_set_data() */
 	void (*data_free)(void *);
-	char errbuf[CURL_ERROR_SIZE];
+	void		  *delegated; /* opts.delegate's handle, once started */
+	char		   errbuf[CURL_ERROR_SIZE];
 };
 
 /*

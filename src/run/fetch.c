@@ -80,8 +80,9 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 		errno = saved == ENOMEM ? EIO : saved;
 		return NULL;
 	}
-	if (!opts->request.insecure &&
-	    (ctx->trust = tlstrust_new(
+	ctx->trust = opts->trust;
+	if (ctx->trust == NULL && !opts->request.insecure &&
+	    (ctx->own_trust = ctx->trust = tlstrust_new(
 		 opts->request.cacert, opts->request.capath)) == NULL)
 		goto fail;
 	if (ctx->opts.pool_size > 0 &&
@@ -109,10 +110,25 @@ fetch_ctx_free(struct fetch_ctx *ctx)
 		curl_easy_cleanup(ctx->idle[i]);
 	curlev_free(ctx->curlev);
 	curl_slist_free_all(ctx->headers);
-	tlstrust_free(ctx->trust);
+	tlstrust_free(ctx->own_trust);
 	savefile_dir_close(ctx->savedir);
 	free(ctx->idle);
 	free(ctx);
+}
+
+/* The attempts run elsewhere (see struct fetch_delegate). */
+static int
+start_delegated(struct fetch *fetch)
+{
+	const struct fetch_delegate *d = fetch->ctx->opts.delegate;
+
+	if (d->start(fetch->task, d->arg, &fetch->delegated) == 0)
+		return 0;
+	fetch->delegated = NULL;
+	record_set_error(
+	    &fetch->rec, RECORD_ERROR, ERROR_INTERNAL, "out of memory");
+	task_done(fetch->task);
+	return -1;
 }
 
 static int
@@ -133,6 +149,8 @@ fetch_start(struct task *task, void *data)
 		task_done(fetch->task);
 		return 0;
 	}
+	if (fetch->ctx->opts.delegate != NULL)
+		return start_delegated(fetch);
 	return attempt_start(fetch);
 }
 
@@ -143,9 +161,19 @@ fetch_start(struct task *task, void *data)
 static void
 fetch_cancel(struct task *task, void *data, const char *reason)
 {
-	struct fetch *fetch = data;
+	struct fetch		    *fetch = data;
+	const struct fetch_delegate *d = fetch->ctx->opts.delegate;
 
-	attempt_stop(fetch);
+	if (fetch->delegated != NULL) {
+		/* The other side's record, its figures included: cancelled,
+		 * unless it had finished before the cancel reached it. */
+		d->cancel(task, fetch->delegated, reason, d->arg);
+		if (fetch->rec.state != RECORD_CANCELLED) {
+			task_done(task);
+			return;
+		}
+	} else
+		attempt_stop(fetch);
 	record_set_error(
 	    &fetch->rec, RECORD_CANCELLED, ERROR_CANCELLED, reason);
 	task_cancelled(task, reason);
@@ -324,4 +352,20 @@ void *
 fetch_data(struct task *task)
 {
 	return ((struct fetch *)task_data(task))->data;
+}
+
+double
+fetch_read_at(struct task *task)
+{
+	return ((struct fetch *)task_data(task))->read_at;
+}
+
+void
+fetch_swap_record(struct task *task, struct record *rec)
+{
+	struct fetch *fetch = task_data(task);
+	struct record tmp = fetch->rec;
+
+	fetch->rec = *rec;
+	*rec = tmp;
 }

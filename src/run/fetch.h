@@ -33,6 +33,25 @@
 struct loop;
 struct task;
 struct fetch_ctx;
+struct tlstrust;
+
+/*
+ * Where a context's requestable tasks run when not on its own curl bridge
+ * (par/ runs them on other loops, one per thread). start(task, arg,
+ * &handle) hands a running task over (fetch_record() and fetch_read_at()
+ * say what to fetch) and returns 0 with a handle of its choosing, or -1
+ * when it cannot (the task is then done with an internal error). The
+ * other side ends the task later with fetch_swap_record() and task_done().
+ * cancel(task, handle, reason, arg) must swap the other side's record in
+ * before it returns, as task_ops.cancel must finish the task: a record in
+ * state cancelled then cancels the task, any other completes it.
+ */
+struct fetch_delegate {
+	int (*start)(struct task *task, void *arg, void **handle);
+	void (*cancel)(
+	    struct task *task, void *handle, const char *reason, void *arg);
+	void *arg;
+};
 
 /*
  * What crawl mode adds to every fetch of a context, each called from
@@ -85,6 +104,14 @@ struct fetch_options {
 	unsigned long long seed;
 	/* Crawl mode's hooks, or NULL; must outlive the context. */
 	const struct fetch_hooks *hooks;
+	/* NULL: attempts run on this context's bridge. */
+	const struct fetch_delegate *delegate;
+	/*
+	 * A trust loaded already (tlstrust_load()) and shared with other
+	 * contexts, which must outlive them; NULL: the context makes its own
+	 * (none with request.insecure).
+	 */
+	struct tlstrust *trust;
 };
 
 /*
@@ -153,5 +180,14 @@ void fetch_finish(struct task *task);
  */
 void  fetch_set_data(struct task *task, void *data, void (*free_fn)(void *));
 void *fetch_data(struct task *task);
+/* Returns the loop_now() time the task's URL was read. */
+double fetch_read_at(struct task *task);
+
+/*
+ * Swaps the task's record with rec: a delegated task's record comes back
+ * this way, and the other side takes its own task's record out so. Call
+ * from the task's loop; rec must be initialised (record_init()).
+ */
+void fetch_swap_record(struct task *task, struct record *rec);
 
 #endif

@@ -344,6 +344,19 @@ class TlsFront:
             return []
         return [json.loads(line) for line in lines if line.strip()]
 
+    def final_entries(self):
+        """The whole access log, once nginx is done with it: nginx logs a
+        request after its last byte is sent, so afetch may exit before
+        the line is written. SIGQUIT (by PID) lets every request finish
+        and log before nginx exits."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        return self.entries()
+
     def stop(self):
         """Fast shutdown by PID, then SIGKILL if it lingers. Idempotent."""
         if self.proc is None:
@@ -739,7 +752,7 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
             entries.append({"t": float(t), "host": host, "path": path})
         jq_true(subst(case["log"]), entries, "log")
     if "tls-log" in case:
-        jq_true(case["tls-log"], front.entries(), "tls-log")
+        jq_true(case["tls-log"], front.final_entries(), "tls-log")
     if "stderr" in case and not re.search(case["stderr"].strip(), errtext):
         raise Failure("stderr does not match %r: %r" %
                       (case["stderr"].strip(), errtext[:2000]))

@@ -58,8 +58,8 @@ struct fetch {
 	struct response	   resp;       /* of the current attempt */
 	void		  *data;       /* fetch_set_data() */
 	void (*data_free)(void *);
-	void		  *delegated; /* opts.delegate's handle, once started */
-	char		   errbuf[CURL_ERROR_SIZE];
+	void *delegated; /* opts.delegate's handle, once started */
+	char  errbuf[CURL_ERROR_SIZE];
 };
 
 /*

@@ -711,9 +711,11 @@ def check(records, seeds, settings):
         if r.get("index") in by_index:
             fail.append("index %s twice" % r.get("index"))
         by_index[r.get("index")] = r
-        if r.get("url") in by_url:
-            fail.append("url %s has two records" % r.get("url"))
-        by_url[r.get("url")] = r
+        # A seed's url is as read; a discovered one's is normalised.
+        key = normalize(r.get("url") or "") or r.get("url")
+        if key in by_url:
+            fail.append("url %s has two records" % key)
+        by_url[key] = r
     got = set(by_url)
     seed_urls = [normalize(s) for s in seeds]
     finals = {x.get("final_url") for x in records}
@@ -739,7 +741,8 @@ def check(records, seeds, settings):
                             (u, listed[u], r["index"]))
             listed[u] = r["index"]
     for r in records:
-        u, pg = r.get("url"), full.pages.get(r.get("url"))
+        u = normalize(r.get("url") or "") or r.get("url")
+        pg = full.pages.get(u)
         if (u in seed_urls or (pg is not None and pg.dist == 0)) and \
                 r.get("parent") is None:
             if r.get("depth") != 0:
@@ -790,7 +793,7 @@ def check(records, seeds, settings):
     return fail
 
 
-def _main():
+def _parser():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("seeds", nargs="+")
     ap.add_argument("--depth", type=int, default=5)
@@ -803,9 +806,25 @@ def _main():
     ap.add_argument("--sitemaps", action="store_true")
     ap.add_argument("--check", metavar="FILE",
                     help="afetch's records to check, one JSON a line")
-    a = ap.parse_args()
-    st = Settings(a.depth, a.scope, a.include, a.exclude, a.max_urls,
-                  not a.no_robots, a.sitemaps)
+    return ap
+
+
+def _settings(a):
+    return Settings(a.depth, a.scope, a.include, a.exclude, a.max_urls,
+                    not a.no_robots, a.sitemaps)
+
+
+def check_args(records, argv):
+    """check() with the seeds and settings given as the CLI takes them
+    (afetch's crawl options: --depth, --scope, --include, --exclude,
+    --max-urls, --no-robots, --sitemaps)."""
+    a = _parser().parse_args(argv)
+    return check(records, a.seeds, _settings(a))
+
+
+def _main():
+    a = _parser().parse_args()
+    st = _settings(a)
     if a.check:
         with open(a.check) as f:
             recs = [json.loads(line) for line in f if line.strip()]

@@ -6,7 +6,8 @@ to tests/crawl_oracle.py's check(), which knows the expected pages, their
 links, scope, robots.txt and depth from the site's rules. Further checks
 here cover what the oracle leaves out: index numbering, the exit status,
 robots.txt fetched once per origin and before anything else there,
-Crawl-delay spacing, --max-urls, and resuming a crawl killed with -9.
+Crawl-delay spacing, --sitemaps (each file read once), --max-urls, and
+resuming a crawl killed with -9.
 """
 
 import argparse
@@ -143,6 +144,30 @@ def main():
             gaps = [y - x for x, y in zip(ts, ts[1:])]
             if len(ts) < 6 or min(gaps) < 0.25 / 2:
                 fail("crawl-delay", "starts %s apart" % gaps)
+
+            # --sitemaps: robots.txt's Sitemap lines (an index and a gzip
+            # file it lists too) add the pages listed as depth-0 tasks;
+            # each robots.txt and sitemap file is fetched once. With
+            # --no-robots robots.txt is still read, for those lines only.
+            sm_seed = "http://r5.site.test/site/n10e1/p/0"
+            for extra_args, robots in (([], True), (["--no-robots"], False)):
+                name = "sitemaps" + ("-no-robots" if not robots else "")
+                fx.get("/reset")
+                recs = scenario(name, a, ["--sitemaps", "--depth", "100",
+                                          "--proxy", base] + extra_args,
+                                [sm_seed],
+                                S(depth=100, robots=robots, sitemaps=True))
+                if not any(r["url"].endswith("/orphan-gz") and
+                           r["depth"] == 0 and r["parent"] is None
+                           for r in recs):
+                    fail(name, "the gzip sitemap's page is not a seed")
+                paths = [e["path"] for e in log(fx)]
+                for f in ("/robots.txt", "/site/n10/sitemap-index.xml",
+                          "/site/n10/sitemap.xml",
+                          "/site/n10/sitemap.xml.gz"):
+                    if paths.count(f) != 1:
+                        fail(name, "%s fetched %d times"
+                             % (f, paths.count(f)))
 
             # --max-urls counts every task; the oracle checks the bounds.
             def at_most_5(name, recs):

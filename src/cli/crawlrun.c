@@ -56,6 +56,7 @@ crawlrun_setup(struct app *app, struct fetch_options *fo)
 	cc.depth = (size_t)cfg->depth;
 	cc.max_urls = cfg->max_urls;
 	cc.no_robots = cfg->no_robots;
+	cc.sitemaps = cfg->sitemaps;
 	cc.scope = app->scope;
 	cc.on_more = on_more;
 	cc.arg = app;
@@ -172,7 +173,7 @@ int
 crawlrun_busy(const struct app *app)
 {
 	return app->crawler != NULL && !app->stopping &&
-	    crawler_pending(app->crawler) > 0;
+	    crawler_busy(app->crawler);
 }
 
 int

@@ -325,3 +325,9 @@ fetch_data(struct task *task)
 {
 	return ((struct fetch *)task_data(task))->data;
 }
+
+void
+fetch_set_body_cap(struct task *task, long long cap)
+{
+	((struct fetch *)task_data(task))->resp.cap = cap;
+}

@@ -154,4 +154,12 @@ void fetch_finish(struct task *task);
 void  fetch_set_data(struct task *task, void *data, void (*free_fn)(void *));
 void *fetch_data(struct task *task);
 
+/*
+ * Sets the most body bytes the task's transfers take (< 0: no limit),
+ * in place of the context's; before the task starts. Past it the
+ * transfer ends as too_large. Crawl mode's own fetches need their own
+ * bounds (robots.txt, sitemaps) on one context.
+ */
+void fetch_set_body_cap(struct task *task, long long cap);
+
 #endif

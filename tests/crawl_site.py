@@ -70,6 +70,21 @@ def scenario(name, afetch, args, seeds, settings, want_exit=None,
     return recs
 
 
+def check_summary(name, path, records, robots_txt, sitemaps):
+    """--summary-json counts the records and, apart, the robots.txt and
+    sitemap files fetched."""
+    try:
+        with open(path) as f:
+            sm = json.load(f)
+    except (OSError, ValueError) as e:
+        fail(name, "summary: %s" % e)
+        return
+    got = (sm.get("records"), sm.get("robots_txt"), sm.get("sitemaps"))
+    if got != (records, robots_txt, sitemaps):
+        fail(name, "summary records, robots_txt, sitemaps %s, want %s"
+             % (got, (records, robots_txt, sitemaps)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--afetch", required=True)
@@ -122,8 +137,11 @@ def main():
 
             # robots.txt once per origin, before any other request there.
             fx.get("/reset")
-            scenario("robots-once", a, ["-j", "8", "--depth", "100"],
-                     [seed, base2 + "/site/n5/p/0"], S(depth=100))
+            sj = os.path.join(workdir, "robots-once.json")
+            recs = scenario("robots-once", a, ["-j", "8", "--depth", "100",
+                                               "--summary-json", sj],
+                            [seed, base2 + "/site/n5/p/0"], S(depth=100))
+            check_summary("robots-once", sj, len(recs), 2, 0)
             entries = log(fx)
             for host in ("127.0.0.1", "127.0.0.2"):
                 mine = [e for e in entries if e["host"].startswith(host)]
@@ -153,7 +171,9 @@ def main():
             for extra_args, robots in (([], True), (["--no-robots"], False)):
                 name = "sitemaps" + ("-no-robots" if not robots else "")
                 fx.get("/reset")
+                sj = os.path.join(workdir, name + ".json")
                 recs = scenario(name, a, ["--sitemaps", "--depth", "100",
+                                          "--summary-json", sj,
                                           "--proxy", base] + extra_args,
                                 [sm_seed],
                                 S(depth=100, robots=robots, sitemaps=True))
@@ -168,6 +188,8 @@ def main():
                     if paths.count(f) != 1:
                         fail(name, "%s fetched %d times"
                              % (f, paths.count(f)))
+                # The summary counts those fetches, which have no record.
+                check_summary(name, sj, len(recs), 1, 3)
 
             # --max-urls counts every task; the oracle checks the bounds.
             def at_most_5(name, recs):

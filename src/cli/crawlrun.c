@@ -182,9 +182,19 @@ crawlrun_full(const struct app *app)
 	return app->crawler != NULL && crawler_full(app->crawler);
 }
 
+int
+crawlrun_unstarted_link(const struct app *app, struct task *task)
+{
+	return app->crawler != NULL && crawler_unstarted_link(task);
+}
+
 void
 crawlrun_stop(struct app *app)
 {
-	if (app->crawler != NULL)
-		crawler_stop(app->crawler);
+	if (app->crawler == NULL)
+		return;
+	/* Links still waiting are dropped: the crawl did not finish. */
+	if (crawler_busy(app->crawler))
+		app->out->not_done = 1;
+	crawler_stop(app->crawler);
 }

@@ -394,10 +394,21 @@ crawler_next(struct crawler *cr, size_t index)
 		msgs_warnx("%s: out of memory: not fetched", l.url);
 		return NULL;
 	}
+	((struct item *)fetch_data(task))->link = 1;
 	rec = fetch_record_edit(task);
 	rec->parent = l.parent;
 	cr->tasks++;
 	return task;
+}
+
+int
+crawler_unstarted_link(struct task *task)
+{
+	const struct item   *it = fetch_data(task);
+	const struct record *rec = fetch_record(task);
+
+	return it != NULL && it->link && rec->state == RECORD_CANCELLED &&
+	    rec->attempts == 0;
 }
 
 int

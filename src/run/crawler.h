@@ -92,6 +92,14 @@ size_t crawler_pending(const struct crawler *cr);
  */
 int crawler_busy(const struct crawler *cr);
 
+/*
+ * Whether the finished task is a link the crawl added (not a seed read)
+ * that was cancelled before its first request: the run was stopped, and
+ * such a link gets no record (it stays in its parent's `links`, for
+ * --resume). Any other task, crawl or not, returns 0.
+ */
+int crawler_unstarted_link(struct task *task);
+
 /* Whether --max-urls is reached: no more tasks, seeds included. */
 int crawler_full(const struct crawler *cr);
 

@@ -49,6 +49,7 @@ struct item {
 	char	       *url; /* normalised (urlnorm), owned */
 	size_t		depth;
 	uint32_t	key;
+	int		link; /* added by the crawl, not read as a seed */
 	/* The page, while its body streams. */
 	int	     decided; /* whether to parse was decided */
 	char	    *page;    /* the final URL, normalised, when parsed */

@@ -20,6 +20,9 @@ What a crawl fixes and what it leaves to timing:
   - not fixed: which page adds a URL that several pages link (so
     `parent`, `depth` beyond the BFS distance, and each page's `links`
     as a list), and record order.
+With --sitemaps, the pages the seeds' origins' sitemaps list are tasks
+too; one that a page also links may come either way (depth 0 and no
+parent, or as that page's link), and check() takes both.
 When the set is not fixed (a binding --depth or --max-urls), check()
 tests bounds instead: every task is within BFS distance --depth, and
 every followable link of a page parsed below the depth limit got a task.
@@ -507,13 +510,14 @@ def in_scope(kind, key, url):
 
 class Settings:
     def __init__(self, depth=5, scope="host", include=(), exclude=(),
-                 max_urls=None, robots=True):
+                 max_urls=None, robots=True, sitemaps=False):
         self.depth = depth
         self.scope = scope
         self.include = [re.compile(x) for x in include]
         self.exclude = [re.compile(x) for x in exclude]
         self.max_urls = max_urls
         self.robots = robots
+        self.sitemaps = sitemaps
 
 
 class Page:
@@ -603,6 +607,35 @@ class Oracle:
                 out.append(u)
         return out
 
+    def from_sitemaps(self, seeds, known):
+        """--sitemaps: the pages the sitemaps of the seeds' origins list
+        (robots.txt's Sitemap lines, indexes followed), in scope of their
+        seed and allowed, as depth-0 tasks; each sitemap is read once."""
+        out, done = [], set()
+        for s in seeds:
+            seed = normalize(s)
+            if seed is None:
+                continue
+            key = scope_key(self.s.scope, seed)
+            todo = list(self.robots(seed).sitemaps)
+            while todo:
+                sm = normalize(todo.pop(0))
+                if sm is None or sm in done:
+                    continue
+                done.add(sm)
+                urls, index = sitemap_urls(sm)
+                for u in urls:
+                    if index:
+                        todo.append(u)
+                        continue
+                    u = normalize(u)
+                    if u is None or u in known or \
+                            any(p.url == u for p in out):
+                        continue
+                    if self.wanted(key, u) and self.allowed(u):
+                        out.append(Page(u, 0, key))
+        return out
+
     def crawl(self, seeds, depth=None):
         """BFS over the seeds (absolute URLs) to depth (default the
         settings'); returns an Expectation."""
@@ -621,6 +654,11 @@ class Oracle:
                 pg.error = "robots"
                 continue
             queue.append(pg)
+        if self.s.sitemaps:
+            for pg in self.from_sitemaps(seeds, exp.pages):
+                exp.pages[pg.url] = pg
+                seen.add(pg.url)
+                queue.append(pg)
         while queue:
             pg = queue.popleft()
             self.fetch(pg)
@@ -673,9 +711,11 @@ def check(records, seeds, settings):
         if r.get("index") in by_index:
             fail.append("index %s twice" % r.get("index"))
         by_index[r.get("index")] = r
-        if r.get("url") in by_url:
-            fail.append("url %s has two records" % r.get("url"))
-        by_url[r.get("url")] = r
+        # A seed's url is as read; a discovered one's is normalised.
+        key = normalize(r.get("url") or "") or r.get("url")
+        if key in by_url:
+            fail.append("url %s has two records" % key)
+        by_url[key] = r
     got = set(by_url)
     seed_urls = [normalize(s) for s in seeds]
     finals = {x.get("final_url") for x in records}
@@ -701,8 +741,10 @@ def check(records, seeds, settings):
                             (u, listed[u], r["index"]))
             listed[u] = r["index"]
     for r in records:
-        u, pg = r.get("url"), full.pages.get(r.get("url"))
-        if u in seed_urls and r.get("parent") is None:
+        u = normalize(r.get("url") or "") or r.get("url")
+        pg = full.pages.get(u)
+        if (u in seed_urls or (pg is not None and pg.dist == 0)) and \
+                r.get("parent") is None:
             if r.get("depth") != 0:
                 fail.append("seed %s: depth %s" % (u, r.get("depth")))
         else:
@@ -751,7 +793,7 @@ def check(records, seeds, settings):
     return fail
 
 
-def _main():
+def _parser():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("seeds", nargs="+")
     ap.add_argument("--depth", type=int, default=5)
@@ -761,11 +803,28 @@ def _main():
     ap.add_argument("--exclude", action="append", default=[])
     ap.add_argument("--max-urls", type=int)
     ap.add_argument("--no-robots", action="store_true")
+    ap.add_argument("--sitemaps", action="store_true")
     ap.add_argument("--check", metavar="FILE",
                     help="afetch's records to check, one JSON a line")
-    a = ap.parse_args()
-    st = Settings(a.depth, a.scope, a.include, a.exclude, a.max_urls,
-                  not a.no_robots)
+    return ap
+
+
+def _settings(a):
+    return Settings(a.depth, a.scope, a.include, a.exclude, a.max_urls,
+                    not a.no_robots, a.sitemaps)
+
+
+def check_args(records, argv):
+    """check() with the seeds and settings given as the CLI takes them
+    (afetch's crawl options: --depth, --scope, --include, --exclude,
+    --max-urls, --no-robots, --sitemaps)."""
+    a = _parser().parse_args(argv)
+    return check(records, a.seeds, _settings(a))
+
+
+def _main():
+    a = _parser().parse_args()
+    st = _settings(a)
     if a.check:
         with open(a.check) as f:
             recs = [json.loads(line) for line in f if line.strip()]

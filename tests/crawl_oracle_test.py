@@ -197,7 +197,9 @@ def check_checker(port, fails):
               co.Settings(depth=100)),
              (["http://www.site.test/site/n9e1/p/0"],
               co.Settings(depth=100, scope="domain", robots=False)),
-             (["http://www.site.test/site/n30/p/0"], co.Settings(depth=2))]
+             (["http://www.site.test/site/n30/p/0"], co.Settings(depth=2)),
+             (["http://r5-n6e1.site.test/site/n6e1/p/0"],
+              co.Settings(depth=100, sitemaps=True))]
     for seeds, st in cases:
         exp = co.expect(seeds, st)
         recs = records_from(exp)

@@ -6,7 +6,8 @@ to tests/crawl_oracle.py's check(), which knows the expected pages, their
 links, scope, robots.txt and depth from the site's rules. Further checks
 here cover what the oracle leaves out: index numbering, the exit status,
 robots.txt fetched once per origin and before anything else there,
-Crawl-delay spacing, --max-urls, and resuming a crawl killed with -9.
+Crawl-delay spacing, --sitemaps (each file read once), --max-urls, and
+resuming a crawl killed with -9.
 """
 
 import argparse
@@ -69,6 +70,21 @@ def scenario(name, afetch, args, seeds, settings, want_exit=None,
     return recs
 
 
+def check_summary(name, path, records, robots_txt, sitemaps):
+    """--summary-json counts the records and, apart, the robots.txt and
+    sitemap files fetched."""
+    try:
+        with open(path) as f:
+            sm = json.load(f)
+    except (OSError, ValueError) as e:
+        fail(name, "summary: %s" % e)
+        return
+    got = (sm.get("records"), sm.get("robots_txt"), sm.get("sitemaps"))
+    if got != (records, robots_txt, sitemaps):
+        fail(name, "summary records, robots_txt, sitemaps %s, want %s"
+             % (got, (records, robots_txt, sitemaps)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--afetch", required=True)
@@ -121,8 +137,11 @@ def main():
 
             # robots.txt once per origin, before any other request there.
             fx.get("/reset")
-            scenario("robots-once", a, ["-j", "8", "--depth", "100"],
-                     [seed, base2 + "/site/n5/p/0"], S(depth=100))
+            sj = os.path.join(workdir, "robots-once.json")
+            recs = scenario("robots-once", a, ["-j", "8", "--depth", "100",
+                                               "--summary-json", sj],
+                            [seed, base2 + "/site/n5/p/0"], S(depth=100))
+            check_summary("robots-once", sj, len(recs), 2, 0)
             entries = log(fx)
             for host in ("127.0.0.1", "127.0.0.2"):
                 mine = [e for e in entries if e["host"].startswith(host)]
@@ -143,6 +162,34 @@ def main():
             gaps = [y - x for x, y in zip(ts, ts[1:])]
             if len(ts) < 6 or min(gaps) < 0.25 / 2:
                 fail("crawl-delay", "starts %s apart" % gaps)
+
+            # --sitemaps: robots.txt's Sitemap lines (an index and a gzip
+            # file it lists too) add the pages listed as depth-0 tasks;
+            # each robots.txt and sitemap file is fetched once. With
+            # --no-robots robots.txt is still read, for those lines only.
+            sm_seed = "http://r5.site.test/site/n10e1/p/0"
+            for extra_args, robots in (([], True), (["--no-robots"], False)):
+                name = "sitemaps" + ("-no-robots" if not robots else "")
+                fx.get("/reset")
+                sj = os.path.join(workdir, name + ".json")
+                recs = scenario(name, a, ["--sitemaps", "--depth", "100",
+                                          "--summary-json", sj,
+                                          "--proxy", base] + extra_args,
+                                [sm_seed],
+                                S(depth=100, robots=robots, sitemaps=True))
+                if not any(r["url"].endswith("/orphan-gz") and
+                           r["depth"] == 0 and r["parent"] is None
+                           for r in recs):
+                    fail(name, "the gzip sitemap's page is not a seed")
+                paths = [e["path"] for e in log(fx)]
+                for f in ("/robots.txt", "/site/n10/sitemap-index.xml",
+                          "/site/n10/sitemap.xml",
+                          "/site/n10/sitemap.xml.gz"):
+                    if paths.count(f) != 1:
+                        fail(name, "%s fetched %d times"
+                             % (f, paths.count(f)))
+                # The summary counts those fetches, which have no record.
+                check_summary(name, sj, len(recs), 1, 3)
 
             # --max-urls counts every task; the oracle checks the bounds.
             def at_most_5(name, recs):

@@ -39,6 +39,9 @@ A case is a data file in tests/cases/, made of sections:
     --- dir           a directory afetch writes into (-o), listed after the run
     --- dir-check     jq expressions over {"records": [...], "files": {name:
                       size}} for every file in --- dir, hidden ones included
+    --- oracle        tests/crawl_oracle.py's seeds and options (a crawl of
+                      the fixture's generated site): the records must pass
+                      its check (same tasks, parents, depths and links)
     --- check-summary jq expressions over {"records": [...], "summary": the
                       JSON object afetch wrote to {file}.summary.json}
     --- tls           puts nginx in front of the fixture as a TLS terminator
@@ -742,6 +745,12 @@ def run_checks(case, opts, fixture, front, subst0, filename, blackhole):
                          "record %d" % e["index"])
     if "check" in case:
         jq_true(subst(case["check"]), records, "records")
+    if "oracle" in case:
+        import crawl_oracle
+        fails = crawl_oracle.check_args(
+            records, shlex.split(subst(case["oracle"])))
+        if fails:
+            raise Failure("crawl oracle: " + "; ".join(fails[:10]))
     if "stats" in case:
         jq_true(subst(case["stats"]), json.loads(fixture.get("/stats")),
                 "stats")

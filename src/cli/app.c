@@ -348,6 +348,10 @@ report_summary(struct app *app)
 	if (app->summary == NULL)
 		return;
 	summary_set_elapsed(app->summary, loop_now() - app->started);
+	if (app->crawler != NULL)
+		summary_set_crawl(app->summary,
+		    crawler_robots_fetched(app->crawler),
+		    crawler_sitemaps_fetched(app->crawler));
 	/* A closed pipe ends afetch quietly: nothing on stderr then. */
 	if (cfg->summary && !app->out->reader_gone)
 		summary_print(app->summary, stderr);

@@ -121,6 +121,9 @@ int crawlrun_busy(const struct app *app);
 /* Whether --max-urls is reached: no more input is read. */
 int crawlrun_full(const struct app *app);
 
+/* Whether task is a crawl link stopped before it started: no record. */
+int crawlrun_unstarted_link(const struct app *app, struct task *task);
+
 /* The run stops: links waiting are dropped. */
 void crawlrun_stop(struct app *app);
 

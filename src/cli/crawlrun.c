@@ -56,6 +56,7 @@ crawlrun_setup(struct app *app, struct fetch_options *fo)
 	cc.depth = (size_t)cfg->depth;
 	cc.max_urls = cfg->max_urls;
 	cc.no_robots = cfg->no_robots;
+	cc.sitemaps = cfg->sitemaps;
 	cc.scope = app->scope;
 	cc.on_more = on_more;
 	cc.arg = app;
@@ -172,7 +173,7 @@ int
 crawlrun_busy(const struct app *app)
 {
 	return app->crawler != NULL && !app->stopping &&
-	    crawler_pending(app->crawler) > 0;
+	    crawler_busy(app->crawler);
 }
 
 int
@@ -181,9 +182,19 @@ crawlrun_full(const struct app *app)
 	return app->crawler != NULL && crawler_full(app->crawler);
 }
 
+int
+crawlrun_unstarted_link(const struct app *app, struct task *task)
+{
+	return app->crawler != NULL && crawler_unstarted_link(task);
+}
+
 void
 crawlrun_stop(struct app *app)
 {
-	if (app->crawler != NULL)
-		crawler_stop(app->crawler);
+	if (app->crawler == NULL)
+		return;
+	/* Links still waiting are dropped: the crawl did not finish. */
+	if (crawler_busy(app->crawler))
+		app->out->not_done = 1;
+	crawler_stop(app->crawler);
 }

@@ -41,6 +41,15 @@ write_record(struct app *app, struct task *task)
 {
 	const struct record *rec = fetch_record(task);
 
+	if (crawlrun_unstarted_link(app, task)) {
+		/* No record, and the crawl did not finish. */
+		app->out->not_done = 1;
+		task_free(task);
+		app->written++;
+		app_check_finished(app);
+		feed_pump(app);
+		return;
+	}
 	records_put(app, rec);
 	if (rec->state != RECORD_DONE || (app->cfg->fail && rec->status >= 400))
 		app->out->not_done = 1;

@@ -37,6 +37,8 @@ struct summary {
 	uint64_t       bytes;
 	double	       elapsed;
 	struct latency lat; /* of done records */
+	int	       crawl;
+	uint64_t       robots_txt, sitemaps; /* crawl mode's side fetches */
 };
 
 struct summary *
@@ -79,6 +81,14 @@ void
 summary_set_elapsed(struct summary *s, double seconds)
 {
 	s->elapsed = seconds > 0 ? seconds : 0;
+}
+
+void
+summary_set_crawl(struct summary *s, size_t robots_txt, size_t sitemaps)
+{
+	s->crawl = 1;
+	s->robots_txt = robots_txt;
+	s->sitemaps = sitemaps;
 }
 
 /* Formats a time in seconds for people: "850 us", "12.3 ms", "1.5 s". */
@@ -198,6 +208,10 @@ summary_print(const struct summary *s, FILE *f)
 	print_statuses(s, f);
 	print_errors(s, f);
 	fprintf(f, "  bytes       %llu\n", (unsigned long long)s->bytes);
+	if (s->crawl)
+		fprintf(f, "  crawl       %llu robots.txt, %llu sitemaps\n",
+		    (unsigned long long)s->robots_txt,
+		    (unsigned long long)s->sitemaps);
 	if (s->elapsed > 0)
 		fprintf(f, "  throughput  %.1f records/s, %.0f bytes/s\n",
 		    (double)s->records / s->elapsed,
@@ -327,7 +341,10 @@ to_json(const struct summary *s)
 		root, "elapsed", round_to(s->elapsed, 1e6)) != NULL &&
 	    add_rate(root, "records_per_second", s->records, s->elapsed) == 0 &&
 	    add_rate(root, "bytes_per_second", s->bytes, s->elapsed) == 0 &&
-	    add_latency(root, s) == 0)
+	    add_latency(root, s) == 0 &&
+	    (!s->crawl ||
+		(add_count(root, "robots_txt", s->robots_txt) == 0 &&
+		    add_count(root, "sitemaps", s->sitemaps) == 0)))
 		text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return text;

@@ -13,6 +13,7 @@
 #ifndef AFETCH_SUMMARY_H
 #define AFETCH_SUMMARY_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct record;
@@ -30,6 +31,12 @@ void summary_free(struct summary *s);
 /* Counts one record (read only; the caller keeps it). O(1), no allocation. */
 void summary_add(struct summary *s, const struct record *rec);
 
+/*
+ * Crawl mode: the robots.txt and sitemap files fetched (or tried), which
+ * have no record. Once set, they are printed and written too.
+ */
+void summary_set_crawl(struct summary *s, size_t robots_txt, size_t sitemaps);
+
 /* Sets the run's wall-clock duration, for the rates. Default 0: no rates. */
 void summary_set_elapsed(struct summary *s, double seconds);
 
@@ -43,7 +50,8 @@ double summary_percentile(const struct summary *s, double q);
 
 /*
  * Prints the summary as text for people: counts by state, status and
- * error code, bytes, throughput, latency p50/p90/p99/max, and a histogram
+ * error code, bytes, in crawl mode robots.txt and sitemaps fetched,
+ * throughput, latency p50/p90/p99/max, and a histogram
  * of at most SUMMARY_ROWS rows whose bars of '#' are at most 40 wide.
  * Returns 0, or -1 if writing to f failed.
  */
@@ -58,6 +66,9 @@ int summary_print(const struct summary *s, FILE *f);
  *	 "bytes_per_second": X,
  *	 "latency": {"p50": SECS, "p90": SECS, "p99": SECS, "max": SECS},
  *	 "histogram": [{"le": SECS, "count": N}, ...]}
+ *
+ * plus, once summary_set_crawl was called, "robots_txt": N and
+ * "sitemaps": N.
  *
  * "statuses" and "errors" list only what occurred, in ascending order of
  * status and in the contract's order of codes. The rates are null when no

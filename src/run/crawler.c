@@ -26,6 +26,8 @@
 #include "origins.h"
 #include "record.h"
 #include "scope.h"
+#include "sidefetch.h"
+#include "sitemaps.h"
 #include "task.h"
 #include "urlnorm.h"
 
@@ -122,6 +124,27 @@ prefetch_origins(struct crawler *cr, struct item *it)
 			(void)origins_check(cr->origins, p, NULL, NULL);
 }
 
+int
+crawler_robots_gate(
+    struct crawler *cr, const char *url, struct origins_waiter *w)
+{
+	if (cr->origins == NULL)
+		return 1;
+	switch (origins_check(cr->origins, url, NULL, NULL)) {
+	case ORIGINS_ALLOWED:
+		return 1;
+	case ORIGINS_UNKNOWN:
+		if (origins_wait(cr->origins, url, w) == 0)
+			return -1;
+		break;
+	case ORIGINS_DENIED:
+	case ORIGINS_UNREACHABLE:
+		break;
+	}
+	(void)frontier_see(cr->fr, url);
+	return 0;
+}
+
 /*
  * Settles the page's links from it->pos on, in document order. Returns 1
  * when it waits for an origin's robots.txt (it->wait is then listed),
@@ -140,23 +163,13 @@ settle(struct crawler *cr, struct item *it)
 			it->pos += strlen(url) + 1;
 			continue;
 		}
-		if (cr->origins != NULL) {
-			switch (origins_check(cr->origins, url, NULL, NULL)) {
-			case ORIGINS_UNKNOWN:
-				if (origins_wait(cr->origins, url, &it->wait) ==
-				    0)
-					return 1;
-				/* FALLTHROUGH */
-			case ORIGINS_DENIED:
-			case ORIGINS_UNREACHABLE:
-				/* Neither listed nor recorded, and not asked
-				 * about again. */
-				(void)frontier_see(cr->fr, url);
-				it->pos += strlen(url) + 1;
-				continue;
-			case ORIGINS_ALLOWED:
-				break;
-			}
+		switch (crawler_robots_gate(cr, url, &it->wait)) {
+		case -1:
+			return 1;
+		case 0:
+			/* Neither listed nor recorded. */
+			it->pos += strlen(url) + 1;
+			continue;
 		}
 		rc = frontier_push(cr->fr, url, it->depth + 1,
 		    (long long)rec->index, it->key, &stored);
@@ -249,6 +262,8 @@ crawler_new(struct loop *loop, const struct crawler_config *cfg)
 	cr->hooks.body = crawlpage_body;
 	cr->hooks.done = on_done;
 	cr->hooks.arg = cr;
+	cr->smwait.ready = crawlsitemap_ready;
+	buf_init(&cr->smfound, CRAWLER_PAGE_LINKS_MAX);
 	if ((cr->fr = frontier_new()) == NULL) {
 		free(cr);
 		return NULL;
@@ -266,11 +281,26 @@ int
 crawler_attach(struct crawler *cr, struct fetch_ctx *pages, struct sched *sched,
     const struct fetch_options *opts)
 {
+	struct sitemaps_config sc;
+
 	cr->pages = pages;
-	if (cr->cfg.no_robots)
+	if (cr->cfg.no_robots && !cr->cfg.sitemaps)
 		return 0;
-	cr->origins = origins_new(cr->loop, opts, sched);
-	return cr->origins != NULL ? 0 : -1;
+	if ((cr->sf = sidefetch_new(cr->loop, opts)) == NULL)
+		return -1;
+	if (!cr->cfg.no_robots &&
+	    (cr->origins = origins_new(cr->loop, cr->sf, sched)) == NULL)
+		return -1;
+	if (!cr->cfg.sitemaps)
+		return 0;
+	memset(&sc, 0, sizeof(sc));
+	sc.sf = cr->sf;
+	sc.origins = cr->origins;
+	sc.page = crawlsitemap_page;
+	sc.progress = crawlsitemap_progress;
+	sc.arg = cr;
+	cr->sitemaps = sitemaps_new(&sc);
+	return cr->sitemaps != NULL ? 0 : -1;
 }
 
 void
@@ -278,7 +308,11 @@ crawler_free(struct crawler *cr)
 {
 	if (cr == NULL)
 		return;
+	origins_unwait(&cr->smwait);
+	sitemaps_free(cr->sitemaps);
 	origins_free(cr->origins);
+	sidefetch_free(cr->sf);
+	buf_free(&cr->smfound);
 	frontier_free(cr->fr);
 	free(cr);
 }
@@ -311,6 +345,8 @@ crawler_seed(struct crawler *cr, struct task *task)
 	free(key);
 	if (cr->origins != NULL)
 		(void)origins_check(cr->origins, url, NULL, NULL);
+	if (cr->sitemaps != NULL && sitemaps_seed(cr->sitemaps, url, id) == -1)
+		msgs_warnx("%s: out of memory: its sitemaps are not read", url);
 	return item_new(cr, task, url, 0, id) != NULL ? 0 : -1;
 }
 
@@ -358,10 +394,21 @@ crawler_next(struct crawler *cr, size_t index)
 		msgs_warnx("%s: out of memory: not fetched", l.url);
 		return NULL;
 	}
+	((struct item *)fetch_data(task))->link = 1;
 	rec = fetch_record_edit(task);
 	rec->parent = l.parent;
 	cr->tasks++;
 	return task;
+}
+
+int
+crawler_unstarted_link(struct task *task)
+{
+	const struct item   *it = fetch_data(task);
+	const struct record *rec = fetch_record(task);
+
+	return it != NULL && it->link && rec->state == RECORD_CANCELLED &&
+	    rec->attempts == 0;
 }
 
 int
@@ -382,8 +429,21 @@ crawler_stop(struct crawler *cr)
 {
 	cr->stopped = 1;
 	frontier_drop_queue(cr->fr);
+	if (cr->sitemaps != NULL)
+		sitemaps_stop(cr->sitemaps);
 	if (cr->origins != NULL)
 		origins_stop(cr->origins);
+	origins_unwait(&cr->smwait);
+	buf_free(&cr->smfound);
+	cr->smpos = 0;
+}
+
+int
+crawler_busy(const struct crawler *cr)
+{
+	return !cr->stopped &&
+	    (frontier_pending(cr->fr) > 0 || cr->smwait.list != NULL ||
+		(cr->sitemaps != NULL && sitemaps_busy(cr->sitemaps)));
 }
 
 double
@@ -395,5 +455,12 @@ crawler_host_delay(const struct crawler *cr, const char *host)
 size_t
 crawler_robots_fetched(const struct crawler *cr)
 {
-	return cr->origins != NULL ? origins_fetched(cr->origins) : 0;
+	return (cr->origins != NULL ? origins_fetched(cr->origins) : 0) +
+	    (cr->sitemaps != NULL ? sitemaps_robots_fetched(cr->sitemaps) : 0);
+}
+
+size_t
+crawler_sitemaps_fetched(const struct crawler *cr)
+{
+	return cr->sitemaps != NULL ? sitemaps_files_fetched(cr->sitemaps) : 0;
 }

@@ -39,7 +39,8 @@ struct crawler_config {
 	size_t	      depth;	/* pages at this depth are not parsed */
 	size_t	      max_urls; /* most tasks, seeds included; 0: none */
 	int	      no_robots;
-	struct scope *scope; /* the caller's; outlives the crawler */
+	int	      sitemaps; /* --sitemaps: their URLs are seeds too */
+	struct scope *scope;	/* the caller's; outlives the crawler */
 	/* Links are waiting, or the crawl may have ended: admit or check. */
 	void (*on_more)(void *arg);
 	void *arg;
@@ -54,8 +55,9 @@ const struct fetch_hooks *crawler_hooks(struct crawler *cr);
 
 /*
  * Gives the crawler the run's fetch context (link tasks are made there)
- * and scheduler, and unless no_robots makes the robots.txt fetcher from
- * opts. Returns 0, or -1 when out of memory or libcurl fails.
+ * and scheduler, and unless no_robots (and without sitemaps) makes the
+ * fetcher of robots.txt and sitemap files from opts. Returns 0, or -1
+ * when out of memory or libcurl fails.
  */
 int crawler_attach(struct crawler *cr, struct fetch_ctx *pages,
     struct sched *sched, const struct fetch_options *opts);
@@ -84,6 +86,20 @@ struct task *crawler_next(struct crawler *cr, size_t index);
 /* Number of links waiting to become tasks (0 once stopped). */
 size_t crawler_pending(const struct crawler *cr);
 
+/*
+ * Whether the crawl may still make tasks: links wait, or sitemaps are
+ * being read or their URLs settled (0 once stopped).
+ */
+int crawler_busy(const struct crawler *cr);
+
+/*
+ * Whether the finished task is a link the crawl added (not a seed read)
+ * that was cancelled before its first request: the run was stopped, and
+ * such a link gets no record (it stays in its parent's `links`, for
+ * --resume). Any other task, crawl or not, returns 0.
+ */
+int crawler_unstarted_link(struct task *task);
+
 /* Whether --max-urls is reached: no more tasks, seeds included. */
 int crawler_full(const struct crawler *cr);
 
@@ -104,7 +120,13 @@ void crawler_stop(struct crawler *cr);
 /* The host's least seconds between starts (Crawl-delay), or 0. */
 double crawler_host_delay(const struct crawler *cr, const char *host);
 
-/* Number of robots.txt fetched (or tried), for the summary. */
+/*
+ * Number of robots.txt fetched (or tried), for the summary; those
+ * fetched only for their Sitemap lines (--no-robots) included.
+ */
 size_t crawler_robots_fetched(const struct crawler *cr);
+
+/* Number of sitemap files fetched (or tried), for the summary. */
+size_t crawler_sitemaps_fetched(const struct crawler *cr);
 
 #endif

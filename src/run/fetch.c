@@ -369,3 +369,9 @@ fetch_swap_record(struct task *task, struct record *rec)
 	fetch->rec = *rec;
 	*rec = tmp;
 }
+
+void
+fetch_set_body_cap(struct task *task, long long cap)
+{
+	((struct fetch *)task_data(task))->resp.cap = cap;
+}

@@ -190,4 +190,12 @@ double fetch_read_at(struct task *task);
  */
 void fetch_swap_record(struct task *task, struct record *rec);
 
+/*
+ * Sets the most body bytes the task's transfers take (< 0: no limit),
+ * in place of the context's; before the task starts. Past it the
+ * transfer ends as too_large. Crawl mode's own fetches need their own
+ * bounds (robots.txt, sitemaps) on one context.
+ */
+void fetch_set_body_cap(struct task *task, long long cap);
+
 #endif

@@ -2,7 +2,7 @@
  * origins: one entry per origin a crawl checks, holding its robots.txt
  * rules once known, the fetch that gets them until then, and who waits
  * for them; hosts carry the largest Crawl-delay of their origins. The
- * robots.txt fetches are fetch tasks of a context of their own (no
+ * robots.txt fetches are the crawl's side fetches (run/sidefetch: no
  * record, no scheduler slot, started at once). The crawler is its user.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -18,23 +18,16 @@
 #include "origins.h"
 #include "robots.h"
 #include "sched.h"
+#include "sidefetch.h"
 #include "task.h"
 
-/* Idle easy handles kept for robots.txt fetches. */
-#define ROBOTS_POOL 8
-
-/*
- * Body bytes a robots.txt fetch takes before it stops: the rules read
- * are the first CRAWL_ROBOTS_MAX, the rest only lets the last chunk in.
- */
-#define ROBOTS_READ_MAX (CRAWL_ROBOTS_MAX + 256 * 1024)
-
 struct origin {
-	struct origin	 *next_all;
-	struct origins	 *o;
-	struct task	 *fetch;  /* while fetching, until freed */
-	struct robots	 *robots; /* the rules; NULL while fetching */
-	int		  known;
+	struct sidefetch_user user; /* first: the fetch's data */
+	struct origin	     *next_all;
+	struct origins	     *o;
+	struct task	     *fetch;  /* while fetching, until freed */
+	struct robots	     *robots; /* the rules; NULL while fetching */
+	int		      known;
 	int		  blocked; /* its host is blocked in the scheduler */
 	enum record_error err;	   /* no response: why, else ERROR_NONE */
 	char		 *errmsg;
@@ -45,7 +38,7 @@ struct origin {
 struct origins {
 	struct loop	  *loop;
 	struct sched	  *sched;
-	struct fetch_ctx  *ctx;
+	struct sidefetch  *sf;
 	struct fetch_hooks hooks;
 	struct hostmap	  *map;	   /* origin -> struct origin */
 	struct hostmap	  *delays; /* host -> double, Crawl-delay */
@@ -111,7 +104,7 @@ note_delay(struct origins *o, struct origin * or)
 
 /*
  * The fetch's outcome, per the contract: a response gives rules by its
- * status (a 2xx cut at ROBOTS_READ_MAX is still the rules read), no
+ * status (a 2xx cut at SIDEFETCH_ROBOTS_CAP is still the rules read), no
  * response allows nothing; dns, connect, tls and timeout are kept for
  * seeds, which get that error rather than `robots`.
  */
@@ -191,11 +184,12 @@ start_fetch(struct origins *o, struct origin * or, const char *origin)
 		return -1;
 	strcpy(url, origin);
 	strcat(url, "/robots.txt");
-	or->fetch = fetch_task_new(o->ctx, 0, url, strlen(url), 0, loop_now());
+	or->user.hooks = &o->hooks;
+	or->fetch =
+	    sidefetch_task(o->sf, url, SIDEFETCH_ROBOTS_CAP, & or->user);
 	free(url);
 	if (or->fetch == NULL)
 		return -1;
-	fetch_set_data(or->fetch, or, NULL);
 	if (!fetch_is_requestable(or->fetch) ||
 	    (or->host = strdup(fetch_host(or->fetch))) == NULL ||
 	    future_add_done_callback(task_future(or->fetch), on_fetched, or) ==
@@ -313,6 +307,23 @@ origins_stop(struct origins *o)
 			task_cancel(or->fetch, "signal");
 }
 
+const char *const *
+origins_sitemaps(struct origins *o, const char *url, size_t *n)
+{
+	size_t len = origin_len(url);
+	char  *key;
+	struct origin * or ;
+
+	*n = 0;
+	if (len == 0 || (key = strndup(url, len)) == NULL)
+		return NULL;
+	or = hostmap_find(o->map, key);
+	free(key);
+	if (or == NULL || ! or->known || or->robots == NULL)
+		return NULL;
+	return robots_sitemaps(or->robots, n);
+}
+
 size_t
 origins_fetched(const struct origins *o)
 {
@@ -320,36 +331,21 @@ origins_fetched(const struct origins *o)
 }
 
 struct origins *
-origins_new(
-    struct loop *loop, const struct fetch_options *opts, struct sched *sched)
+origins_new(struct loop *loop, struct sidefetch *sf, struct sched *sched)
 {
-	struct origins	    *o;
-	struct fetch_options fo = *opts;
+	struct origins *o;
 
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
 	o->loop = loop;
+	o->sf = sf;
 	o->sched = sched;
 	o->hooks.reset = robots_reset;
 	o->hooks.body = robots_body;
 	o->hooks.done = robots_done;
 	o->hooks.arg = o;
-	/* A plain GET that follows a few redirects, whatever the run's. */
-	fo.request.method = NULL;
-	fo.request.data = NULL;
-	fo.request.data_len = 0;
-	fo.request.follow_redirects = 1;
-	fo.request.max_redirects = CRAWL_ROBOTS_REDIRECTS;
-	fo.max_size = ROBOTS_READ_MAX;
-	fo.pool_size = ROBOTS_POOL;
-	fo.want_headers = fo.want_body = 0;
-	fo.output_dir = NULL;
-	fo.retries = 0;
-	fo.on_host_backoff = NULL;
-	fo.hooks = &o->hooks;
 	if ((o->map = hostmap_new(sizeof(struct origin))) == NULL ||
-	    (o->delays = hostmap_new(sizeof(double))) == NULL ||
-	    (o->ctx = fetch_ctx_new(loop, &fo)) == NULL) {
+	    (o->delays = hostmap_new(sizeof(double))) == NULL) {
 		origins_free(o);
 		return NULL;
 	}
@@ -372,7 +368,6 @@ origins_free(struct origins *o)
 		free(or->errmsg);
 		free(or->host);
 	}
-	fetch_ctx_free(o->ctx);
 	hostmap_free(o->map);
 	hostmap_free(o->delays);
 	free(o);

@@ -4,9 +4,10 @@
  * Each origin's robots.txt is fetched once, the first time a URL there is
  * checked, before any other request to it: its host is blocked in the
  * scheduler until the answer is in (see sched_block_host), so queued seeds
- * wait while other hosts go on. The fetch uses the run's timeouts and
- * headers, follows at most CRAWL_ROBOTS_REDIRECTS redirects, reads at most
- * CRAWL_ROBOTS_MAX bytes of rules (crawl/robots), and gets no record. Its
+ * wait while other hosts go on. The fetch is a side fetch (run/sidefetch:
+ * the run's timeouts and headers, at most CRAWL_ROBOTS_REDIRECTS
+ * redirects, no record), reads at most CRAWL_ROBOTS_MAX bytes of rules
+ * (crawl/robots). Its
  * outcome, as the contract's section 13 says: a 2xx gives the rules, other
  * 4xx allow everything, and a 429, a 5xx, too many redirects or no
  * response allow nothing for the rest of the run. Crawl-delay becomes the
@@ -23,10 +24,10 @@
 
 #include "record.h"
 
-struct fetch_options;
 struct loop;
 struct origins;
 struct sched;
+struct sidefetch;
 
 enum origins_verdict {
 	ORIGINS_UNKNOWN,     /* being fetched: wait (origins_wait) */
@@ -43,12 +44,12 @@ struct origins_waiter {
 };
 
 /*
- * Returns the robots.txt state of a run on loop, fetching with a copy of
- * opts (its request, headers and trust; the rest is set here) and
- * blocking hosts in sched. NULL when out of memory or when libcurl fails.
+ * Returns the robots.txt state of a run on loop, fetching through sf
+ * (which must outlive it) and blocking hosts in sched. NULL when out of
+ * memory.
  */
 struct origins *origins_new(
-    struct loop *loop, const struct fetch_options *opts, struct sched *sched);
+    struct loop *loop, struct sidefetch *sf, struct sched *sched);
 
 /* Cancels fetches under way and frees everything. NULL is ignored. */
 void origins_free(struct origins *o);
@@ -78,6 +79,14 @@ double origins_host_delay(const struct origins *o, const char *host);
 
 /* Cancels every fetch under way (the run is stopping). */
 void origins_stop(struct origins *o);
+
+/*
+ * The Sitemap lines of url's origin's robots.txt (robots_sitemaps), once
+ * its answer is in; *n is their number (0, and NULL returned, while it
+ * is not known or when there are none). They live as long as o.
+ */
+const char *const *origins_sitemaps(
+    struct origins *o, const char *url, size_t *n);
 
 /* Number of robots.txt fetched (or tried), for the summary. */
 size_t origins_fetched(const struct origins *o);

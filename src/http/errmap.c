@@ -35,6 +35,29 @@ bad_chunk(const char *errbuf, int flags)
 		strstr(errbuf, "Chunk") != NULL);
 }
 
+/*
+ * Returns 1 when libcurl's text says an HTTP/2 header block was refused for
+ * its size. Over HTTP/2 no header reaches afetch's own count first: libcurl
+ * 7.88 gathers a stream's whole block in a 128 KiB buffer, and when it is
+ * full its nghttp2 callback fails ("nghttp2_session_mem_recv() returned
+ * -902:The user callback function failed"); nghttp2 itself refuses a field
+ * over 64 KiB or a block in too many CONTINUATION frames and ends the
+ * connection (libcurl 8 says "nghttp2 recv error -905: Too many
+ * CONTINUATION frames following a HEADER frame" or "... error 9:
+ * COMPRESSION_ERROR", as the bytes happen to arrive). These texts
+ * name the whole connection, so a sibling stream still waiting for its
+ * headers on it is reported the same way.
+ */
+static int
+h2_headers_refused(const char *errbuf, int flags)
+{
+	return (flags & ERRMAP_IN_HEADERS) &&
+	    (strstr(errbuf, "nghttp2_session_mem_recv() returned -902") !=
+		    NULL ||
+		strstr(errbuf, "COMPRESSION_ERROR") != NULL ||
+		strstr(errbuf, "Too many CONTINUATION frames") != NULL);
+}
+
 enum record_error
 errmap_classify(CURLcode result, const char *errbuf, int flags)
 {
@@ -47,6 +70,9 @@ errmap_classify(CURLcode result, const char *errbuf, int flags)
 		return ERROR_WRITE;
 	if (flags & ERRMAP_BAD_FRAMING)
 		return ERROR_PROTOCOL;
+
+	if (h2_headers_refused(errbuf, flags))
+		return ERROR_TOO_LARGE;
 
 	switch ((int)result) {
 	case CODE_TOO_LARGE:
@@ -152,6 +178,10 @@ errmap_message(CURLcode result, enum record_error error, int flags)
 			       "(100 KiB)";
 		if ((int)result == CODE_TOO_LARGE)
 			return "response headers over libcurl's limits";
+		if ((flags & ERRMAP_IN_HEADERS) &&
+		    result != CURLE_FILESIZE_EXCEEDED)
+			return "response headers over HTTP/2's limits in "
+			       "libcurl and nghttp2";
 		return NULL;
 	case ERROR_PROTOCOL:
 		if (result == CURLE_WRITE_ERROR ||

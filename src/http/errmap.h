@@ -33,6 +33,8 @@
  * limit as CURLE_OUT_OF_MEMORY (later ones say CURLE_TOO_LARGE).
  */
 #define ERRMAP_OOM_MEANS_LONG_LINE 0x80
+/* The request had gone out and the response's header block was not done. */
+#define ERRMAP_IN_HEADERS 0x100
 
 /* libcurl's limits on response headers (lib/http.h, CURL_MAX_HTTP_HEADER). */
 #define ERRMAP_HEADER_LINE_MAX	(100 * 1024)
@@ -43,7 +45,9 @@
  * CURLE_OK, otherwise one of the contract's codes. errbuf is libcurl's
  * CURLOPT_ERRORBUFFER text (may be empty, not NULL); it is read only to
  * tell a malformed chunk from a reset in a chunked body (ERRMAP_CHUNKED),
- * which every libcurl from 7.88 to 8.x reports as CURLE_RECV_ERROR.
+ * which every libcurl from 7.88 to 8.x reports as CURLE_RECV_ERROR, and
+ * an HTTP/2 header block refused for its size (ERRMAP_IN_HEADERS), which
+ * libcurl reports only in words (see errmap.c).
  */
 enum record_error errmap_classify(
     CURLcode result, const char *errbuf, int flags);

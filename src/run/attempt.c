@@ -310,11 +310,14 @@ attempt_flags(struct fetch *fetch, CURL *easy, CURLcode result)
 	 * An old libcurl's "out of memory" while a header block was coming
 	 * in (the request had gone out) is its refusal of a long line.
 	 */
-	if (result == CURLE_OUT_OF_MEMORY && fetch->ctx->oom_long_header &&
-	    !r->headers_done &&
+	if (!r->headers_done &&
 	    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK &&
-	    sent > 0)
-		flags |= ERRMAP_OOM_MEANS_LONG_LINE;
+	    sent > 0) {
+		flags |= ERRMAP_IN_HEADERS;
+		if (result == CURLE_OUT_OF_MEMORY &&
+		    fetch->ctx->oom_long_header)
+			flags |= ERRMAP_OOM_MEANS_LONG_LINE;
+	}
 	return flags;
 }
 

@@ -197,6 +197,33 @@ test_headers_too_large(void)
 	CLASSIFY(CURLE_WRITE_ERROR, "Failed writing header",
 	    ERRMAP_HEADERS_TOO_LARGE, ERROR_TOO_LARGE);
 	CLASSIFY(CURLE_WEIRD_SERVER_REPLY, "bad header", 0, ERROR_PROTOCOL);
+	/*
+	 * HTTP/2: libcurl 7.88's 128 KiB header buffer, nghttp2's decoder
+	 * (libcurl 8's words); only while a header block was coming in.
+	 */
+	CLASSIFY(CURLE_RECV_ERROR,
+	    "h2_process_pending_input: nghttp2_session_mem_recv() returned "
+	    "-902:The user callback function failed",
+	    ERRMAP_IN_HEADERS, ERROR_TOO_LARGE);
+	CLASSIFY(CURLE_RECV_ERROR,
+	    "h2_process_pending_input: nghttp2_session_mem_recv() returned "
+	    "-902:The user callback function failed",
+	    0, ERROR_RESET);
+	CLASSIFY(CURLE_HTTP2,
+	    "nghttp2 shuts down connection with error 9: COMPRESSION_ERROR",
+	    ERRMAP_IN_HEADERS, ERROR_TOO_LARGE);
+	CLASSIFY(CURLE_HTTP2,
+	    "nghttp2 shuts down connection with error 9: COMPRESSION_ERROR", 0,
+	    ERROR_PROTOCOL);
+	CLASSIFY(CURLE_HTTP2,
+	    "nghttp2 recv error -905: Too many CONTINUATION frames following "
+	    "a HEADER frame",
+	    ERRMAP_IN_HEADERS, ERROR_TOO_LARGE);
+	CLASSIFY(CURLE_RECV_ERROR, "Connection reset by peer",
+	    ERRMAP_IN_HEADERS, ERROR_RESET);
+	CHECK_STR(
+	    errmap_message(CURLE_HTTP2, ERROR_TOO_LARGE, ERRMAP_IN_HEADERS),
+	    "response headers over HTTP/2's limits in libcurl and nghttp2");
 	CHECK_STR(errmap_message(CURLE_OUT_OF_MEMORY, ERROR_TOO_LARGE,
 		      ERRMAP_OOM_MEANS_LONG_LINE),
 	    "response header line over libcurl's limit (100 KiB)");

@@ -132,8 +132,12 @@ void crawlrun_stop(struct app *app);
 /* The collectors' callback: a finished task, owned from now on. */
 void records_emit(struct task *task, void *arg);
 
-/* Appends a record to the output, unless output is lost already. */
-void records_put(struct app *app, const struct record *rec);
+/*
+ * Appends a record to the output, unless output is lost already. Returns 1
+ * when memory ran out for it and an internal error record stands in for
+ * it (see output_fallback()), otherwise 0.
+ */
+int records_put(struct app *app, const struct record *rec);
 
 /* The writer's callbacks. */
 void records_on_drain(void *arg);

@@ -113,7 +113,7 @@ admit_failed(struct app *app, size_t index, const char *line, size_t len)
 	rec.url = (char *)line; /* borrowed: taken back before record_clear */
 	rec.url_len = len;
 	record_set_error(&rec, RECORD_ERROR, ERROR_INTERNAL, "out of memory");
-	records_put(app, &rec);
+	(void)records_put(app, &rec);
 	rec.url = NULL;
 	record_clear(&rec);
 	msgs_warnx("URL %zu: out of memory", index);

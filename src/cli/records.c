@@ -22,17 +22,35 @@
 #include "task.h"
 #include "writer.h"
 
-/* Appends a record to the output, unless output is lost already. */
-void
+/*
+ * Appends a record to the output, unless output is lost already. When
+ * memory runs out for it, a record of afetch's own failure stands in for
+ * it, with no file behind it; only when even that fails is it lost, and
+ * stderr says so.
+ */
+int
 records_put(struct app *app, const struct record *rec)
 {
+	struct buf *out = writer_buf(app->writer);
+	int	    fallback = 0;
+
 	if (app_output_lost(app))
-		return;
-	if (output_record(app->output, writer_buf(app->writer), rec) == -1) {
-		msgs_warnx("record %zu: out of memory", rec->index);
+		return 0;
+	if (output_record(app->output, out, rec) == -1) {
+		fallback = 1;
 		app->out->internal = 1;
+		if (rec->path != NULL)
+			(void)unlink(rec->path);
+		if (output_fallback(out, rec) == 0)
+			msgs_warnx("record %zu: out of memory: written as an "
+				   "internal error",
+			    rec->index);
+		else
+			msgs_warnx(
+			    "record %zu: out of memory: lost", rec->index);
 	}
 	writer_commit(app->writer);
+	return fallback;
 }
 
 /* Writes a finished task's record and counts it. */
@@ -50,7 +68,12 @@ write_record(struct app *app, struct task *task)
 		feed_pump(app);
 		return;
 	}
-	records_put(app, rec);
+	if (records_put(app, rec)) {
+		/* What was written is an error of afetch's own. */
+		app->out->not_done = 1;
+		app->errors++;
+		goto counted;
+	}
 	if (rec->state != RECORD_DONE || (app->cfg->fail && rec->status >= 400))
 		app->out->not_done = 1;
 	if (rec->error == ERROR_INTERNAL)
@@ -64,6 +87,7 @@ write_record(struct app *app, struct task *task)
 		app->errors++;
 	if (app->summary != NULL)
 		summary_add(app->summary, rec);
+counted:
 	task_free(task);
 	app->written++;
 	app_show_progress(app);

@@ -66,6 +66,14 @@ struct curlev {
 	 */
 	CURL **easies;
 	size_t neasies, easycap;
+	/*
+	 * One of our callbacks could not get memory for a socket's watch or
+	 * the timer. It tells libcurl all is well, since libcurl 7.88 answers
+	 * a failing callback by leaving the multi handle half torn down (it
+	 * later divides by zero in its socket hash); every transfer is then
+	 * failed here instead, after the call that ran the callback.
+	 */
+	int starved;
 };
 
 /* Returns fd's slot, growing the table; NULL when out of memory. */
@@ -182,8 +190,10 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 		curl_multi_assign(ce->multi, fd, watch);
 	}
 	if (watch == NULL) {
-		if ((watch = calloc(1, sizeof(*watch))) == NULL)
-			return -1;
+		if ((watch = calloc(1, sizeof(*watch))) == NULL) {
+			ce->starved = 1;
+			return 0;
+		}
 		watch->ce = ce;
 		watch->fd = fd;
 		watch->next = ce->watches;
@@ -207,8 +217,10 @@ socket_cb(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 	}
 	if (event_assign(&watch->ev, loop_base(ce->loop), fd, events,
 		on_socket_event, watch) == -1 ||
-	    event_add(&watch->ev, NULL) == -1)
-		return -1;
+	    event_add(&watch->ev, NULL) == -1) {
+		ce->starved = 1;
+		return 0;
+	}
 	watch->armed = 1;
 	return 0;
 }
@@ -276,7 +288,13 @@ timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	}
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	return evtimer_add(ce->timer, &tv) == -1 ? -1 : 0;
+	if (evtimer_add(ce->timer, &tv) == -1) {
+		/* Activating an event needs no memory: the timer runs next
+		 * turn, and fail_all() finds the flag. */
+		ce->starved = 1;
+		event_active(ce->timer, EV_TIMEOUT, 0);
+	}
+	return 0;
 }
 
 /*
@@ -296,10 +314,9 @@ check_finished(struct curlev *ce)
 }
 
 /*
- * After a failed socket_action (one of our callbacks could not get memory
- * and returned -1), libcurl has given up on every transfer of the multi
- * handle and will report none of them: each is reported here as failed,
- * so that none waits for ever. From the end, since the receiver removes
+ * After a failed socket_action, or one during which a callback of ours
+ * could not get memory (starved), some transfer may never be driven
+ * again: each is reported here as failed, so that none waits for ever. From the end, since the receiver removes
  * (swaps out) the handle it is given, and may add new ones at the end.
  */
 static void
@@ -307,6 +324,9 @@ fail_all(struct curlev *ce, CURLMcode rc)
 {
 	size_t i;
 
+	if (rc == CURLM_OK && ce->starved)
+		rc = CURLM_OUT_OF_MEMORY;
+	ce->starved = 0;
 	if (rc == CURLM_OK)
 		return;
 	ce->last_error = rc;

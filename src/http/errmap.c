@@ -66,6 +66,8 @@ errmap_classify(CURLcode result, const char *errbuf, int flags)
 	/* Our own reasons for stopping come first: libcurl only saw a "no". */
 	if (flags & (ERRMAP_TOO_LARGE | ERRMAP_HEADERS_TOO_LARGE))
 		return ERROR_TOO_LARGE;
+	if (flags & ERRMAP_NO_MEMORY)
+		return ERROR_INTERNAL;
 	if (flags & ERRMAP_WRITE_FAILED)
 		return ERROR_WRITE;
 	if (flags & ERRMAP_BAD_FRAMING)
@@ -169,7 +171,7 @@ errmap_message(CURLcode result, enum record_error error, int flags)
 {
 	if (flags &
 	    (ERRMAP_TOO_LARGE | ERRMAP_HEADERS_TOO_LARGE | ERRMAP_WRITE_FAILED |
-		ERRMAP_BAD_FRAMING))
+		ERRMAP_BAD_FRAMING | ERRMAP_NO_MEMORY))
 		return NULL;
 	switch (error) {
 	case ERROR_TOO_LARGE:

@@ -35,6 +35,8 @@
 #define ERRMAP_OOM_MEANS_LONG_LINE 0x80
 /* The request had gone out and the response's header block was not done. */
 #define ERRMAP_IN_HEADERS 0x100
+/* We stopped the body: no memory to keep it (--body). */
+#define ERRMAP_NO_MEMORY 0x200
 
 /* libcurl's limits on response headers (lib/http.h, CURL_MAX_HTTP_HEADER). */
 #define ERRMAP_HEADER_LINE_MAX	(100 * 1024)

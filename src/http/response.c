@@ -95,8 +95,7 @@ response_on_body(char *data, size_t size, size_t nmemb, void *arg)
 	if (r->tap != NULL)
 		r->tap(r->tap_arg, data, len);
 	if (r->keep_body && buf_append(&r->body, data, len) == -1) {
-		r->flags |= ERRMAP_WRITE_FAILED;
-		r->save_errno = ENOMEM;
+		r->flags |= ERRMAP_NO_MEMORY;
 		return 0;
 	}
 	if (r->save != NULL && savefile_write(r->save, data, len) == -1) {

@@ -65,8 +65,9 @@ void response_free(struct response *r);
 
 /*
  * CURLOPT_WRITEFUNCTION. Returns nmemb * size, or 0 to stop the transfer:
- * the body passed cap (ERRMAP_TOO_LARGE in flags), or it could not be kept
- * or written (ERRMAP_WRITE_FAILED, errno in save_errno).
+ * the body passed cap (ERRMAP_TOO_LARGE in flags), memory to keep it ran
+ * out (ERRMAP_NO_MEMORY), or it could not be written (ERRMAP_WRITE_FAILED,
+ * errno in save_errno).
  */
 size_t response_on_body(char *data, size_t size, size_t nmemb, void *r);
 

@@ -461,3 +461,60 @@ out:
 		buf_free(&o->texts);
 	return rc;
 }
+
+/*
+ * The fallback line: the record's index, URL and extras' keys, the rest
+ * null, as an internal error. Built by hand, without cJSON's nodes or the
+ * scratch space, so that it needs no memory but out's own.
+ */
+int
+output_fallback(struct buf *out, const struct record *rec)
+{
+	char   text[64], *end = text + sizeof(text) - 1;
+	size_t before = out->len;
+	int    i, ok;
+
+	*end = '\0';
+	ok = buf_puts(out, "{\"index\":") == 0 &&
+	    buf_puts(out, format_unsigned(end, rec->index)) == 0 &&
+	    buf_puts(out, ",\"url\":") == 0 &&
+	    jsonstr_append(out, rec->url, rec->url_len) == 0 &&
+	    buf_puts(out,
+		",\"state\":\"error\",\"status\":null,\"final_url\":null,"
+		"\"redirects\":0,\"http_version\":null,\"size\":0,"
+		"\"content_type\":null,\"ip\":null,\"attempts\":") == 0 &&
+	    buf_puts(out, format_unsigned(end, (unsigned)rec->attempts)) == 0 &&
+	    buf_puts(out, ",\"time\":{") == 0;
+	for (i = 0; ok && i < TIME_COUNT; i++)
+		ok = buf_puts(out, i > 0 ? ",\"" : "\"") == 0 &&
+		    buf_puts(out, record_time_name(i)) == 0 &&
+		    buf_puts(out, "\":null") == 0;
+	ok = ok &&
+	    buf_puts(out,
+		"},\"error\":{\"code\":\"internal\",\"message\":"
+		"\"out of memory writing the record\"}") == 0;
+	if (ok && (rec->extras & RECORD_CRAWL)) {
+		ok = buf_puts(out, ",\"depth\":") == 0 &&
+		    buf_puts(out, format_unsigned(end, (unsigned)rec->depth)) ==
+			0 &&
+		    buf_puts(out, ",\"parent\":") == 0 &&
+		    (rec->parent < 0
+			    ? buf_puts(out, "null")
+			    : buf_puts(out,
+				  format_unsigned(end,
+				      (unsigned long long)rec->parent))) == 0;
+	}
+	if (ok && (rec->extras & RECORD_HEADERS))
+		ok = buf_puts(out, ",\"headers\":null") == 0;
+	if (ok && (rec->extras & RECORD_BODY))
+		ok = buf_puts(out, ",\"body\":null") == 0;
+	if (ok && (rec->extras & RECORD_PATH))
+		ok = buf_puts(out, ",\"path\":null") == 0;
+	if (ok && buf_puts(out, "}\n") == 0)
+		return 0;
+	/* Lines stay whole. */
+	out->len = before;
+	if (out->data != NULL)
+		out->data[before] = '\0';
+	return -1;
+}

@@ -161,6 +161,10 @@ error_message(const struct fetch *fetch, CURLcode result,
 			return text;
 		}
 		break;
+	case ERROR_INTERNAL:
+		if (flags & ERRMAP_NO_MEMORY)
+			return "out of memory keeping the body";
+		break;
 	case ERROR_UNSUPPORTED_SCHEME:
 		return "redirect to a scheme other than http or https";
 	default:

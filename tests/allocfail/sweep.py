@@ -26,14 +26,9 @@ values, and over an even spread of that many beyond (each scenario's
 allocation count is printed); --full tries every N. Exit status 1 when
 any outcome is not clean; each is listed with how to run it again.
 
---known-open lets through, listed but not failing, the defects known to be
-open in app.c (issue 10), each recognised by its own signature and by
-nothing wider: a record lost because it could not be formatted ("afetch:
-record N: out of memory" naming each missing index, and its -o file left
-behind); the URLs after one that could not be admitted left without a
-record ("afetch: out of memory"); and a run that hangs because a failed
-event_add() for the input was ignored (the failing allocation's stack runs
-through event_add). Drop it once app.c handles these.
+A record that cannot be formatted for lack of memory is written as an
+"internal" error by a fallback that needs no further allocation, and its
+-o file is removed: the checks above hold for it as for any record.
 """
 
 import argparse
@@ -81,9 +76,8 @@ def run(afetch, args, stdin_urls, n, env_extra=None):
         return None, e.stdout or b"", e.stderr or b""
 
 
-def check(rc, out, err, urls, from_args, outdir, known=None):
-    """Returns the broken promises of one outcome (empty when clean). With
-    known (a list), outcomes of the known open defects go there instead."""
+def check(rc, out, err, urls, from_args, outdir):
+    """Returns the broken promises of one outcome (empty when clean)."""
     bad = []
     if rc is None:
         return ["hang: still running after %d s" % LIMIT]
@@ -111,20 +105,6 @@ def check(rc, out, err, urls, from_args, outdir, known=None):
             bad.append("index %d: state %r" % (i, state))
     message = re.search(rb"^afetch: ", err, re.M) is not None
     missing = set(range(len(urls))) - set(recs)
-    skip_files = set()
-    if known is not None and rc == 1 and missing:
-        unformatted = {int(m) for m in re.findall(
-            rb"^afetch: record (\d+): out of memory$", err, re.M)}
-        if unformatted and unformatted <= missing:
-            known.append("records %s lost: could not be formatted"
-                         % sorted(unformatted))
-            missing -= unformatted
-            skip_files = {"%06d-" % i for i in unformatted}
-        if (missing and re.search(rb"^afetch: out of memory$", err, re.M)
-                and missing == set(range(min(missing), len(urls)))):
-            known.append("URLs from %d on have no record: one was not "
-                         "admitted" % min(missing))
-            missing = set()
     if missing:
         k = min(missing)
         if from_args and recs:
@@ -139,27 +119,13 @@ def check(rc, out, err, urls, from_args, outdir, known=None):
     if rc == 0 and any(r["state"] != "done" for r in recs.values()):
         bad.append("exit 0 with a record not done")
     if outdir is not None and os.path.isdir(outdir):
-        files = {f for f in os.listdir(outdir) if f[:7] not in skip_files}
+        files = set(os.listdir(outdir))
         paths = {os.path.basename(r["path"]) for r in recs.values()
                  if r.get("path")}
         if files != paths:
             bad.append("-o: files %s, records name %s" % (sorted(files),
                                                          sorted(paths)))
     return bad
-
-
-def ignored_event_add(afetch, args, stdin_urls, n):
-    """Runs N again with the failing allocation's stack on stderr: does it
-    fail inside event_add() called by afetch itself?"""
-    global LIMIT
-    saved, LIMIT = LIMIT, 5
-    try:
-        _, _, err = run(afetch, args, stdin_urls, n,
-                        {"AFETCH_ALLOCFAIL_TRACE": "1"})
-    finally:
-        LIMIT = saved
-    stack = err.split(b"fails here:", 1)[-1].split(b"\n")[1:12]
-    return any(b"(event_add+" in f for f in stack)
 
 
 def sample(total, count):
@@ -178,8 +144,6 @@ def main():
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--only", help="run this one N only (with --scenario)")
     ap.add_argument("--scenario")
-    ap.add_argument("--known-open", action="store_true",
-                    help="let the known open defects through (see above)")
     ap.add_argument("--curl", action="store_true",
                     help="count (and fail) libcurl's allocations too")
     a = ap.parse_args()
@@ -187,7 +151,6 @@ def main():
     if a.curl:
         os.environ["AFETCH_ALLOCFAIL_CURL"] = "1"
     failures = []
-    known_seen = []
     codes = {}
     with tempfile.TemporaryDirectory(prefix="afetch-allocfail-") as work:
         fixture = Fixture(a.fixture, work)
@@ -221,17 +184,8 @@ def main():
                         if m:
                             codes[m.group(1).decode()] = codes.get(
                                 m.group(1).decode(), 0) + 1
-                    known = [] if a.known_open else None
                     bad = check(rc, out, err, urls, stdin_urls is None,
-                                outdir, known)
-                    if rc is None and a.known_open and ignored_event_add(
-                            a.afetch, args, stdin_urls, n):
-                        known.append("hang: a failed event_add ignored")
-                        bad = []
-                    if known and not bad:
-                        known_seen.append((name, n, known))
-                        print("allocfail: %s N=%d: known open: %s"
-                              % (name, n, "; ".join(known)), flush=True)
+                                outdir)
                     if bad:
                         failures.append((name, n, bad, err))
                         print("allocfail: %s N=%d: %s\n  again: %s "
@@ -245,7 +199,6 @@ def main():
             fixture.stop()
     print("allocfail: error codes seen: %s" % json.dumps(codes,
                                                           sort_keys=True))
-    print("allocfail: %d outcomes of known open defects" % len(known_seen))
     print("allocfail: %d unclean outcomes" % len(failures))
     return 1 if failures else 0
 

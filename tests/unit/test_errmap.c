@@ -130,6 +130,10 @@ test_flags_first(void)
 	/* Too large beats write. */
 	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_TOO_LARGE | ERRMAP_WRITE_FAILED,
 	    ERROR_TOO_LARGE);
+	/* No memory to keep the body is afetch's own failure. */
+	CLASSIFY(CURLE_WRITE_ERROR, "", ERRMAP_NO_MEMORY, ERROR_INTERNAL);
+	CHECK(errmap_message(
+		  CURLE_WRITE_ERROR, ERROR_INTERNAL, ERRMAP_NO_MEMORY) == NULL);
 	/* The redirect flag alone does not override. */
 	CLASSIFY(CURLE_COULDNT_CONNECT, "", ERRMAP_BAD_REDIRECT, ERROR_CONNECT);
 }

@@ -40,12 +40,19 @@ dup_n(const char *s, size_t n)
 	return p;
 }
 
+/* Set: records are written by output_fallback() instead. */
+static int use_fallback;
+
 /* Writes rec to out with a writer of its own, as a first record. */
 static int
 write_record(struct buf *out, const struct record *rec)
 {
-	struct output *o = output_new();
+	struct output *o;
 	int	       rc;
+
+	if (use_fallback)
+		return output_fallback(out, rec);
+	o = output_new();
 
 	CHECK(o != NULL);
 	if (o == NULL)
@@ -419,6 +426,64 @@ test_crawl_fields(void)
 		CHECK_STR(cJSON_GetArrayItem(links, 1)->valuestring,
 		    "http://a/\"q\"");
 	}
+	cJSON_Delete(root);
+	record_clear(&rec);
+}
+
+/*
+ * The fallback for a record output_record() had no memory for: the same
+ * keys (links aside), its index and URL, the rest null, an internal error.
+ */
+static void
+test_fallback(void)
+{
+	static const char *const extras[] = { "depth", "parent", "headers",
+		"body", "path" };
+	struct record		 rec;
+	cJSON			*root;
+	const cJSON		*err, *times, *t;
+
+	record_init(&rec);
+	rec.index = 12345678901ULL;
+	rec.url = strdup("http://a/\"q\"\x01");
+	rec.url_len = strlen(rec.url);
+	rec.state = RECORD_DONE;
+	rec.status = 200;
+	rec.attempts = 2;
+	rec.depth = 3;
+	rec.parent = 9;
+	rec.parsed = 1;
+	rec.extras = RECORD_CRAWL | RECORD_HEADERS | RECORD_BODY | RECORD_PATH;
+	use_fallback = 1;
+	root = write_extras(&rec, extras, 5, NULL, 0);
+	use_fallback = 0;
+	if (root != NULL) {
+		CHECK_NUM(root, "index", 12345678901.0);
+		CHECK_JSTR(root, "url", "http://a/\"q\"\x01");
+		CHECK_JSTR(root, "state", "error");
+		CHECK_NULL(root, "status");
+		CHECK_NUM(root, "attempts", 2);
+		CHECK_NUM(root, "depth", 3);
+		CHECK_NUM(root, "parent", 9);
+		CHECK_NULL(root, "headers");
+		CHECK_NULL(root, "body");
+		CHECK_NULL(root, "path");
+		times = get(root, "time");
+		CHECK_INT(cJSON_GetArraySize(times), TIME_COUNT);
+		cJSON_ArrayForEach(t, times) CHECK(cJSON_IsNull(t));
+		err = get(root, "error");
+		CHECK_JSTR(err, "code", "internal");
+		CHECK_JSTR(err, "message", "out of memory writing the record");
+	}
+	cJSON_Delete(root);
+	/* A seed: parent null. */
+	rec.parent = -1;
+	rec.extras = RECORD_CRAWL;
+	use_fallback = 1;
+	root = write_extras(&rec, extras, 2, NULL, 0);
+	use_fallback = 0;
+	if (root != NULL)
+		CHECK_NULL(root, "parent");
 	cJSON_Delete(root);
 	record_clear(&rec);
 }
@@ -963,5 +1028,6 @@ main(void)
 	RUN(test_big_body);
 	RUN(test_exact_line);
 	RUN(test_writer_reuse);
+	RUN(test_fallback);
 	return harness_result();
 }

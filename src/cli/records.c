@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "fetch.h"
 #include "msgs.h"
+#include "fallback.h"
 #include "output.h"
 #include "record.h"
 #include "resume.h"

@@ -34,13 +34,4 @@ void output_free(struct output *o);
  */
 int output_record(struct output *o, struct buf *out, const struct record *rec);
 
-/*
- * Appends the record that stands for rec when output_record() failed for
- * lack of memory: its index, url and the keys of its extras, every other
- * field null, as an "internal" error (so a file it saved is no longer
- * named: the caller removes it). It allocates nothing but out's growth.
- * Returns 0, or -1 with out unchanged.
- */
-int output_fallback(struct buf *out, const struct record *rec);
-
 #endif

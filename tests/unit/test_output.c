@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "hdrs.h"
 #include "jsonstr.h"
+#include "fallback.h"
 #include "output.h"
 #include "record.h"
 

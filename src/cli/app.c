@@ -385,7 +385,7 @@ app_run(const struct config *cfg, struct outcome *out)
 	feed_pump(&app);
 	if (!(app.input_done && app_outstanding(&app) == 0 &&
 		writer_idle(app.writer)) &&
-	    loop_run(app.loop) == -1) {
+	    loop_run(app.loop) != RT_OK) {
 		msgs_warnx("event loop failed");
 		out->internal = 1;
 	}

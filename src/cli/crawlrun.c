@@ -139,7 +139,7 @@ void
 crawlrun_pump(struct app *app)
 {
 	struct task *task;
-	int	     rc;
+	enum rt_err  rc;
 
 	if (app->crawler == NULL)
 		return;
@@ -157,7 +157,7 @@ crawlrun_pump(struct app *app)
 			rc = gather_add(app->gather, task);
 		else
 			rc = as_completed_add(app->completed, task);
-		if (rc == -1) {
+		if (rc != RT_OK) {
 			/* The scheduler lets go in its done-callback. */
 			task_cancel(task, "out of memory");
 			msgs_warnx("out of memory: a link is not fetched");

@@ -109,7 +109,7 @@ records_emit(struct task *task, void *arg)
 	struct app *app = arg;
 
 	if ((app->parked.count > 0 || writer_backlogged(app->writer)) &&
-	    !app_output_lost(app) && taskq_push(&app->parked, task) == 0)
+	    !app_output_lost(app) && taskq_push(&app->parked, task) == RT_OK)
 		return;
 	write_record(app, task);
 }

@@ -211,7 +211,7 @@ fail(struct writer *w, int err)
 		event_del(w->reader_watch);
 	/* Reported on a later turn: the caller may be mid-record. */
 	if (w->on_failure != NULL &&
-	    loop_call_soon(w->loop, w->on_failure, w->failure_arg) == -1)
+	    loop_call_soon(w->loop, w->on_failure, w->failure_arg) != RT_OK)
 		w->on_failure(w->failure_arg);
 }
 
@@ -451,7 +451,7 @@ writer_commit(struct writer *w)
 		return;
 	}
 	if (!w->scheduled && !w->waiting && w->buf.len > w->off) {
-		if (loop_call_soon(w->loop, scheduled_flush, w) == 0)
+		if (loop_call_soon(w->loop, scheduled_flush, w) == RT_OK)
 			w->scheduled = 1;
 		else
 			writer_flush(w);

@@ -388,7 +388,7 @@ curlev_free(struct curlev *ce)
 	free(ce);
 }
 
-int
+enum http_err
 curlev_set_pool(struct curlev *ce, long transfers)
 {
 	/*
@@ -404,14 +404,14 @@ curlev_set_pool(struct curlev *ce, long transfers)
 	 */
 	if (transfers < 1)
 		transfers = 1;
-	return curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, transfers) ==
-		CURLM_OK
-	    ? 0
-	    : -1;
+	ce->last_error =
+	    curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, transfers);
+	return ce->last_error == CURLM_OK ? HTTP_OK : HTTP_ERR_CURL;
 }
 
-CURLcode
-curlev_adopt(struct curlev *ce, CURL *easy)
+/* The options curlev_adopt() sets; returns the first refusal. */
+static CURLcode
+adopt(struct curlev *ce, CURL *easy)
 {
 	CURLcode rc;
 
@@ -442,7 +442,19 @@ curlev_adopt(struct curlev *ce, CURL *easy)
 	return curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, ce);
 }
 
-int
+enum http_err
+curlev_adopt(struct curlev *ce, CURL *easy, char *errbuf)
+{
+	CURLcode rc = adopt(ce, easy);
+
+	if (rc != CURLE_OK) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		return HTTP_ERR_CURL;
+	}
+	return HTTP_OK;
+}
+
+enum http_err
 curlev_add(struct curlev *ce, CURL *easy)
 {
 	CURL **more;
@@ -452,7 +464,7 @@ curlev_add(struct curlev *ce, CURL *easy)
 		cap = ce->easycap == 0 ? 64 : ce->easycap * 2;
 		if ((more = realloc(ce->easies, cap * sizeof(*more))) == NULL) {
 			ce->last_error = CURLM_OUT_OF_MEMORY;
-			return -1;
+			return HTTP_ERR_NOMEM;
 		}
 		ce->easies = more;
 		ce->easycap = cap;
@@ -460,9 +472,9 @@ curlev_add(struct curlev *ce, CURL *easy)
 	/* libcurl arms the timer from here; the loop then kicks it off. */
 	ce->last_error = curl_multi_add_handle(ce->multi, easy);
 	if (ce->last_error != CURLM_OK)
-		return -1;
+		return HTTP_ERR_CURL;
 	ce->easies[ce->neasies++] = easy;
-	return 0;
+	return HTTP_OK;
 }
 
 void

@@ -417,16 +417,13 @@ adopt(struct curlev *ce, CURL *easy)
 
 #if LIBCURL_VERSION_NUM >= 0x075700
 	/*
-	 * A transfer that ends while its name is still being resolved
-	 * (a timeout, a cancel, the deadline) would otherwise have libcurl
-	 * join its resolver thread on the loop's thread (in socket_action
-	 * or remove_handle), blocking the loop for as long as the resolver
-	 * takes: seconds, or the resolver's
-	 * whole timeout when it never answers. With QUICK_EXIT libcurl
-	 * (7.87 and later) detaches the thread instead; it frees its own
-	 * memory when getaddrinfo() returns, and a run that ends first
-	 * leaves it to the exit. An older libcurl refuses the option, and
-	 * then joins as before.
+	 * A transfer that ends while its name is still being resolved (a
+	 * timeout, a cancel, the deadline) would otherwise have libcurl
+	 * join its resolver thread on the loop's thread, blocking the loop
+	 * for as long as the resolver takes, all its timeout when it never
+	 * answers. With QUICK_EXIT libcurl (7.87 and later) detaches the
+	 * thread, which frees its memory when getaddrinfo() returns (or at
+	 * exit). An older libcurl refuses the option and joins as before.
 	 */
 	if ((rc = curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L)) != CURLE_OK &&
 	    rc != CURLE_UNKNOWN_OPTION)
@@ -447,11 +444,10 @@ curlev_adopt(struct curlev *ce, CURL *easy, char *errbuf)
 {
 	CURLcode rc = adopt(ce, easy);
 
-	if (rc != CURLE_OK) {
-		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-		return HTTP_ERR_CURL;
-	}
-	return HTTP_OK;
+	if (rc == CURLE_OK)
+		return HTTP_OK;
+	snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+	return HTTP_ERR_CURL;
 }
 
 enum http_err

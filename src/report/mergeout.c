@@ -68,7 +68,7 @@ keep_url(struct mergeout *mo, const char *line, size_t len)
 
 	buf_clear(&mo->url);
 	mo->url_absent =
-	    jsonscan_find_string(line, len, "url", &lit, &litlen) == -1;
+	    jsonscan_find_string(line, len, "url", &lit, &litlen) != BASE_OK;
 	mo->url_known = 1;
 	return mo->url_absent ? 0 : buf_append(&mo->url, lit, litlen);
 }
@@ -79,7 +79,7 @@ same_url(const struct mergeout *mo, const char *line, size_t len)
 	const char *lit;
 	size_t	    litlen;
 
-	if (jsonscan_find_string(line, len, "url", &lit, &litlen) == -1)
+	if (jsonscan_find_string(line, len, "url", &lit, &litlen) != BASE_OK)
 		return mo->url_absent;
 	return !mo->url_absent && litlen == mo->url.len &&
 	    memcmp(lit, mo->url.data, litlen) == 0;

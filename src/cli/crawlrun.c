@@ -45,12 +45,12 @@ crawlrun_setup(struct app *app, struct fetch_options *fo)
 		return -1;
 	}
 	for (i = 0; i < cfg->nincludes; i++)
-		if (scope_include(
-			app->scope, cfg->includes[i], err, sizeof(err)) == -1)
+		if (scope_include(app->scope, cfg->includes[i], err,
+			sizeof(err)) != CRAWL_OK)
 			goto bad_regex;
 	for (i = 0; i < cfg->nexcludes; i++)
-		if (scope_exclude(
-			app->scope, cfg->excludes[i], err, sizeof(err)) == -1)
+		if (scope_exclude(app->scope, cfg->excludes[i], err,
+			sizeof(err)) != CRAWL_OK)
 			goto bad_regex;
 	memset(&cc, 0, sizeof(cc));
 	cc.depth = (size_t)cfg->depth;

@@ -7,7 +7,8 @@ links, scope, robots.txt and depth from the site's rules. Further checks
 here cover what the oracle leaves out: index numbering, the exit status,
 robots.txt fetched once per origin and before anything else there,
 Crawl-delay spacing, --sitemaps (each file read once), --max-urls, and
-resuming a crawl killed with -9.
+resuming a crawl killed with -9. With --workers N every run of afetch
+gets `--workers N` too: the crawl must be the same on N loops.
 """
 
 import argparse
@@ -25,6 +26,7 @@ import crawl_oracle  # noqa: E402
 from run_case import Fixture  # noqa: E402
 
 FAILS = []
+WORKERS = []  # ["--workers", "N"] with --workers
 
 
 def fail(name, msg):
@@ -52,7 +54,7 @@ def log(fixture):
 
 def scenario(name, afetch, args, seeds, settings, want_exit=None,
              extra=None):
-    rc, recs, err = run(afetch, ["-r"] + args + seeds)
+    rc, recs, err = run(afetch, ["-r"] + WORKERS + args + seeds)
     # Exit 0 iff every task is done: the edge cases hold a cut-off page.
     if want_exit is None:
         want_exit = 0 if all(r["state"] == "done" for r in recs) else 1
@@ -89,7 +91,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--afetch", required=True)
     ap.add_argument("--fixture", required=True)
+    ap.add_argument("--workers", type=int,
+                    help="run afetch with --workers N")
     opts = ap.parse_args()
+    if opts.workers is not None:
+        WORKERS[:] = ["--workers", str(opts.workers)]
     a = opts.afetch
     with tempfile.TemporaryDirectory() as workdir:
         fx = Fixture(opts.fixture, workdir)
@@ -204,7 +210,8 @@ def main():
             fx.stop()
     for f in FAILS:
         print("FAIL:", f)
-    print("crawl_site: %d problem(s)" % len(FAILS))
+    print("crawl_site%s: %d problem(s)" % (
+        " (--workers %s)" % WORKERS[1] if WORKERS else "", len(FAILS)))
     return 1 if FAILS else 0
 
 
@@ -213,7 +220,8 @@ def resume_kill9(a, fx, base, workdir):
     seed = base + "/site/n60c2/p/0"
     full = crawl_oracle.expect([seed], crawl_oracle.Settings(depth=100))
     out = os.path.join(workdir, "crawl.jsonl")
-    args = [a, "-r", "--depth", "100", "-j", "2", "--host-rate", "40"]
+    args = [a, "-r", "--depth", "100", "-j", "2", "--host-rate", "40"] + \
+        WORKERS
     with open(out, "wb") as f:
         p = subprocess.Popen(args + [seed], stdout=f)
         deadline = time.monotonic() + 30

@@ -239,7 +239,11 @@ setup(struct app *app)
 		return -1;
 	/* --workers: the transfers run on other loops; all else stays. */
 	if (nworkers > 1) {
-		if ((app->workers = workers_new(app->loop, nworkers, &fo)) ==
+		struct fetch_options wo = fo;
+
+		/* Crawl pages are parsed where they are fetched. */
+		wo.hooks = crawlrun_worker_hooks(app);
+		if ((app->workers = workers_new(app->loop, nworkers, &wo)) ==
 		    NULL)
 			return -1;
 		fo.delegate = workers_delegate(app->workers);

@@ -95,10 +95,14 @@ void feed_on_slot(void *arg);
 
 /* crawlrun.c: crawl mode's part (each a no-op without --crawl). */
 
+struct fetch_hooks;
 struct fetch_options;
 
 /* Makes scope and crawler; sets fo's hooks. Returns 0, or -1 (said). */
 int crawlrun_setup(struct app *app, struct fetch_options *fo);
+
+/* The workers' contexts' hooks: crawl pages parsed there; else NULL. */
+const struct fetch_hooks *crawlrun_worker_hooks(const struct app *app);
 
 /* Gives the crawler the fetch context and scheduler. Returns 0 or -1. */
 int crawlrun_attach(struct app *app, const struct fetch_options *fo);

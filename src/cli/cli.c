@@ -175,14 +175,6 @@ check_config(struct config *cfg)
 		msgs_warnx("%s needs --crawl", cfg->crawl_only);
 		return -1;
 	}
-	/*
-	 * Crawl mode reads bodies as they stream and keeps its frontier on
-	 * the main loop; the workers' loops would feed it from other threads.
-	 */
-	if (cfg->crawl && cfg->workers != 1) {
-		msgs_warnx("--crawl runs on one loop: --workers must be 1");
-		return -1;
-	}
 	if (cfg->window == 0)
 		cfg->window = cfg->jobs * 4;
 	return 0;

@@ -70,6 +70,12 @@ bad_regex:
 	return -1;
 }
 
+const struct fetch_hooks *
+crawlrun_worker_hooks(const struct app *app)
+{
+	return app->crawler != NULL ? crawler_worker_hooks() : NULL;
+}
+
 int
 crawlrun_attach(struct app *app, const struct fetch_options *fo)
 {

@@ -77,6 +77,9 @@ worker_start_job(struct worker *w, struct job *job)
 	    w->ctx, job->index, job->line, job->len, 0, job->read_at);
 	if (job->wtask == NULL)
 		goto fail;
+	/* What the worker context's hooks work on (crawl mode's page). */
+	if (job->carry != NULL)
+		fetch_set_data(job->wtask, job->carry, NULL);
 	if (future_add_done_callback(
 		task_future(job->wtask), on_wtask_done, job) != RT_OK) {
 		task_free(job->wtask);
@@ -155,10 +158,9 @@ handoff_main_mail(struct mail *m, void *arg)
 	}
 	job = CONTAINER(msg, struct job, msg);
 	job->worker->inflight--;
-	if (job->task != NULL) {
-		fetch_swap_record(job->task, &job->rec);
-		task_done(job->task);
-	}
+	/* Its done hook, if any, runs here, on main (crawl mode's links). */
+	if (job->task != NULL)
+		fetch_delegated_done(job->task, &job->rec);
 	handoff_job_free(job);
 }
 
@@ -200,6 +202,7 @@ handoff_start(struct task *task, void *arg, void **handle)
 	job->index = rec->index;
 	job->read_at = fetch_read_at(task);
 	job->task = task;
+	job->carry = fetch_carry(task);
 	record_init(&job->rec);
 	job->worker = least_busy(ws);
 	job->worker->inflight++;
@@ -237,6 +240,6 @@ handoff_cancel(struct task *task, void *handle, const char *reason, void *arg)
 		pthread_cond_wait(&w->cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
 	/* The job itself comes back in the outbox, and is freed there. */
-	fetch_swap_record(task, &job->rec);
+	fetch_take_record(task, &job->rec);
 	job->task = NULL;
 }

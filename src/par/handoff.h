@@ -5,7 +5,9 @@
  *
  * A job is one handed-over task. Who touches what:
  *   main    job->task, worker->inflight (which worker is least busy);
- *   worker  job->wtask and the worker's loop and context;
+ *   worker  job->wtask and the worker's loop and context, and what
+ *           job->carry points to (the main task's, see fetch_hooks.carry)
+ *           from MSG_START until the job is finished;
  *   lock    job->finished and job->cancel_pending (worker->lock), which a
  *           cancel on main waits on with worker->cond.
  * The job goes to its worker in the worker's inbox and comes back, once
@@ -54,6 +56,7 @@ struct job {
 	struct worker *worker;
 	struct task   *task;  /* main's; NULL once its record was taken */
 	struct task   *wtask; /* the worker's */
+	void	      *carry; /* main task's data for the worker's hooks */
 	const char    *reason;
 	struct record  rec; /* the worker's record, once finished */
 	size_t	       index;

@@ -20,7 +20,6 @@
 #include "fetch.h"
 #include "frontier.h"
 #include "future.h"
-#include "html.h"
 #include "loop.h"
 #include "msgs.h"
 #include "origins.h"
@@ -39,11 +38,8 @@ item_free(void *arg)
 	struct item *it = arg;
 
 	origins_unwait(&it->wait);
-	html_free(it->html);
-	buf_free(&it->found);
+	crawlpage_clear(&it->pg);
 	free(it->url);
-	free(it->page);
-	free(it->base);
 	free(it);
 }
 
@@ -66,7 +62,13 @@ item_new(struct crawler *cr, struct task *task, char *url, size_t depth,
 	it->depth = depth;
 	it->key = key;
 	it->wait.ready = on_origin_ready;
-	buf_init(&it->found, CRAWLER_PAGE_LINKS_MAX);
+	/* The key's bytes never move in the frontier (frontier.h). */
+	it->pg.scope = cr->cfg.scope;
+	it->pg.key = frontier_key_name(cr->fr, key);
+	it->pg.url = url;
+	it->pg.parse = depth < cr->cfg.depth;
+	it->pg.no_robots = cr->cfg.no_robots;
+	buf_init(&it->pg.found, CRAWLER_PAGE_LINKS_MAX);
 	fetch_set_data(task, it, item_free);
 	return it;
 }
@@ -117,7 +119,7 @@ gate(struct task *task, void *arg)
 static void
 prefetch_origins(struct crawler *cr, struct item *it)
 {
-	const char *p = it->found.data, *end = p + it->found.len;
+	const char *p = it->pg.found.data, *end = p + it->pg.found.len;
 
 	for (; p < end; p += strlen(p) + 1)
 		if (!frontier_seen(cr->fr, p))
@@ -157,8 +159,9 @@ settle(struct crawler *cr, struct item *it)
 	const char    *url, *stored;
 	int	       rc;
 
-	while (it->pos < it->found.len && !cr->stopped && !crawler_full(cr)) {
-		url = it->found.data + it->pos;
+	while (
+	    it->pos < it->pg.found.len && !cr->stopped && !crawler_full(cr)) {
+		url = it->pg.found.data + it->pos;
 		if (frontier_seen(cr->fr, url)) {
 			it->pos += strlen(url) + 1;
 			continue;
@@ -180,7 +183,7 @@ settle(struct crawler *cr, struct item *it)
 			    rec->index);
 		it->pos += strlen(url) + 1;
 	}
-	buf_free(&it->found);
+	buf_free(&it->pg.found);
 	it->pos = 0;
 	return 0;
 }
@@ -214,7 +217,6 @@ on_done(struct task *task, void *arg)
 	struct item    *it = fetch_data(task);
 	struct record  *rec = fetch_record_edit(task);
 	char	       *final;
-	int		nofollow;
 
 	if (it == NULL)
 		return 0;
@@ -224,20 +226,24 @@ on_done(struct task *task, void *arg)
 		(void)frontier_see(cr->fr, final);
 		free(final);
 	}
-	if (it->html == NULL)
+	/* Ended already where it was fetched, with --workers. */
+	crawlpage_end(&it->pg);
+	if (!it->pg.ended)
 		return 0;
-	html_finish(it->html);
-	nofollow = html_nofollow(it->html) && !cr->cfg.no_robots;
-	html_free(it->html);
-	it->html = NULL;
+	/*
+	 * A page parsed on a worker is claimed now: of the tasks that led
+	 * to one URL, the first to come back parsed has its links.
+	 */
 	if (rec->state != RECORD_DONE || rec->status < 200 ||
-	    rec->status > 299) {
-		buf_free(&it->found);
+	    rec->status > 299 ||
+	    (!it->pg.claimed &&
+		frontier_parse_once(cr->fr, it->pg.page) != 1)) {
+		buf_free(&it->pg.found);
 		return 0;
 	}
 	rec->parsed = 1;
-	if (nofollow)
-		buf_free(&it->found);
+	if (it->pg.nofollow)
+		buf_free(&it->pg.found);
 	if (cr->origins != NULL)
 		prefetch_origins(cr, it);
 	it->pos = 0;
@@ -258,9 +264,10 @@ crawler_new(struct loop *loop, const struct crawler_config *cfg)
 	cr->loop = loop;
 	cr->cfg = *cfg;
 	cr->hooks.gate = gate;
-	cr->hooks.reset = crawlpage_reset;
-	cr->hooks.body = crawlpage_body;
+	cr->hooks.reset = crawlpage_hook_reset;
+	cr->hooks.body = crawlpage_hook_body;
 	cr->hooks.done = on_done;
+	cr->hooks.carry = crawlpage_hook_carry;
 	cr->hooks.arg = cr;
 	cr->smwait.ready = crawlsitemap_ready;
 	buf_init(&cr->smfound, CRAWLER_PAGE_LINKS_MAX);

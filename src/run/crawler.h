@@ -54,6 +54,15 @@ struct crawler *crawler_new(
 const struct fetch_hooks *crawler_hooks(struct crawler *cr);
 
 /*
+ * With --workers, the hooks of the workers' fetch contexts: a page is
+ * parsed on the worker that fetches it, as the task's carry (see
+ * fetch_hooks), and its links are settled on the crawler's loop when its
+ * record comes back. They touch nothing but the task and its carry, so
+ * one set serves every worker.
+ */
+const struct fetch_hooks *crawler_worker_hooks(void);
+
+/*
  * Gives the crawler the run's fetch context (link tasks are made there)
  * and scheduler, and unless no_robots (and without sitemaps) makes the
  * fetcher of robots.txt and sitemap files from opts. Returns 0, or -1

@@ -163,12 +163,20 @@ fetch_cancel(struct task *task, void *data, const char *reason)
 {
 	struct fetch		    *fetch = data;
 	const struct fetch_delegate *d = fetch->ctx->opts.delegate;
+	const struct fetch_hooks    *h = fetch->ctx->opts.hooks;
 
 	if (fetch->delegated != NULL) {
-		/* The other side's record, its figures included: cancelled,
-		 * unless it had finished before the cancel reached it. */
+		/*
+		 * The other side's record, its figures included: cancelled,
+		 * unless it had finished before the cancel reached it and no
+		 * done hook was yet to see it (crawl mode settles a page's
+		 * links there: unsettled, the page counts as not fetched, as
+		 * a transfer stopped at its end does on one loop).
+		 */
 		d->cancel(task, fetch->delegated, reason, d->arg);
-		if (fetch->rec.state != RECORD_CANCELLED) {
+		fetch->delegated = NULL;
+		if (fetch->rec.state != RECORD_CANCELLED &&
+		    (h == NULL || h->done == NULL)) {
 			task_done(task);
 			return;
 		}
@@ -374,4 +382,39 @@ void
 fetch_set_body_cap(struct task *task, long long cap)
 {
 	((struct fetch *)task_data(task))->resp.cap = cap;
+}
+
+void *
+fetch_carry(struct task *task)
+{
+	struct fetch		 *fetch = task_data(task);
+	const struct fetch_hooks *h = fetch->ctx->opts.hooks;
+
+	return h != NULL && h->carry != NULL ? h->carry(task, h->arg) : NULL;
+}
+
+void
+fetch_take_record(struct task *task, struct record *rec)
+{
+	struct fetch *fetch = task_data(task);
+	unsigned      crawl = fetch->rec.extras & RECORD_CRAWL;
+	long	      depth = fetch->rec.depth;
+	long long     parent = fetch->rec.parent;
+
+	fetch_swap_record(task, rec);
+	fetch->rec.extras |= crawl;
+	if (crawl) {
+		fetch->rec.depth = depth;
+		fetch->rec.parent = parent;
+	}
+}
+
+void
+fetch_delegated_done(struct task *task, struct record *rec)
+{
+	struct fetch *fetch = task_data(task);
+
+	fetch->delegated = NULL;
+	fetch_take_record(task, rec);
+	attempt_complete(fetch);
 }

@@ -44,7 +44,9 @@ struct tlstrust;
  * other side ends the task later with fetch_swap_record() and task_done().
  * cancel(task, handle, reason, arg) must swap the other side's record in
  * before it returns, as task_ops.cancel must finish the task: a record in
- * state cancelled then cancels the task, any other completes it.
+ * state cancelled then cancels the task, any other completes it. The other
+ * side's record comes in with fetch_take_record() (on a cancel) or
+ * fetch_delegated_done() (when it finished), on this side's loop.
  */
 struct fetch_delegate {
 	int (*start)(struct task *task, void *arg, void **handle);
@@ -64,7 +66,15 @@ struct fetch_delegate {
  *          (inside libcurl's callback: it must not start or stop
  *          transfers);
  *   done   the outcome is in the record: returns 0 to finish the task
- *          now, 1 to finish it later with fetch_finish().
+ *          now, 1 to finish it later with fetch_finish();
+ *   carry  with a delegate: the data the other side's hooks are to work
+ *          on for the task, as their fetch_data() there (NULL: none). It
+ *          stays the task's: this side leaves it alone from the hand-over
+ *          until the record is back (fetch_delegated_done() or a cancel),
+ *          and the other side touches it only until then. That is the
+ *          only memory the two sides share.
+ * With a delegate, reset and body run on the other side's hooks, and
+ * done runs here once the record is back (fetch_delegated_done()).
  */
 struct fetch_hooks {
 	int (*gate)(struct task *task, void *arg);
@@ -72,6 +82,7 @@ struct fetch_hooks {
 	void (*body)(
 	    struct task *task, const char *data, size_t len, void *arg);
 	int (*done)(struct task *task, void *arg);
+	void *(*carry)(struct task *task, void *arg);
 	void *arg;
 };
 
@@ -189,6 +200,26 @@ double fetch_read_at(struct task *task);
  * from the task's loop; rec must be initialised (record_init()).
  */
 void fetch_swap_record(struct task *task, struct record *rec);
+
+/*
+ * For a delegate, on the side that handed the task over: the hooks'
+ * carry for it (see fetch_hooks), or NULL.
+ */
+void *fetch_carry(struct task *task);
+
+/*
+ * For a delegate, on the side that handed the task over: swaps the other
+ * side's record rec into the task (rec gets the task's), keeping the
+ * crawl fields this side set (RECORD_CRAWL, depth, parent).
+ */
+void fetch_take_record(struct task *task, struct record *rec);
+
+/*
+ * For a delegate: the other side finished the task with record rec
+ * (taken as fetch_take_record() does). The task is done, unless its done
+ * hook keeps it for later (then fetch_finish() ends it).
+ */
+void fetch_delegated_done(struct task *task, struct record *rec);
 
 /*
  * Sets the most body bytes the task's transfers take (< 0: no limit),

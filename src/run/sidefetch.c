@@ -91,6 +91,9 @@ sidefetch_new(struct loop *loop, const struct fetch_options *opts)
 	fo.retries = 0;
 	fo.on_host_backoff = NULL;
 	fo.hooks = &sf->hooks;
+	/* On the crawler's loop even with --workers: their hooks read the
+	 * files there (a few per origin, against a page per URL). */
+	fo.delegate = NULL;
 	if ((sf->ctx = fetch_ctx_new(loop, &fo)) == NULL) {
 		free(sf);
 		return NULL;

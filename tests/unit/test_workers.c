@@ -2,12 +2,15 @@
  * Unit tests for workers: tasks of a main fetch context whose attempts run
  * on worker threads come back with the workers' records, each exactly
  * once; a cancel takes the worker's record, its figures included; URLs
- * that are not requested never leave the main loop.
+ * that are not requested never leave the main loop; a task's carry goes
+ * to the worker's hooks and the done hook runs on main, the record's
+ * crawl fields kept.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,7 +78,8 @@ count_finished(struct future *future, void *arg)
 }
 
 static int
-run_setup(struct run *r, size_t nworkers)
+run_setup_hooks(struct run *r, size_t nworkers,
+    const struct fetch_hooks *main_hooks, const struct fetch_hooks *w_hooks)
 {
 	struct fetch_options fo;
 
@@ -87,12 +91,20 @@ run_setup(struct run *r, size_t nworkers)
 	fo.max_size = -1;
 	fo.pool_size = 8;
 	the_run = r;
+	fo.hooks = w_hooks;
 	if ((r->loop = loop_new()) == NULL ||
 	    (r->ws = workers_new(r->loop, nworkers, &fo)) == NULL)
 		return -1;
+	fo.hooks = main_hooks;
 	fo.delegate = workers_delegate(r->ws);
 	r->ctx = fetch_ctx_new(r->loop, &fo);
 	return r->ctx != NULL ? 0 : -1;
+}
+
+static int
+run_setup(struct run *r, size_t nworkers)
+{
+	return run_setup_hooks(r, nworkers, NULL, NULL);
 }
 
 static void
@@ -204,12 +216,112 @@ test_cancel_takes_the_workers_record(void)
 	close(fd);
 }
 
+/* What goes with each task to its worker (fetch_hooks.carry). */
+struct carried {
+	int	  resets;
+	pthread_t where;
+};
+
+static struct carried carried[NTASKS];
+static pthread_t      main_thread;
+static int	      dones, dones_off_main;
+
+static void
+worker_reset(struct task *task, void *arg)
+{
+	struct carried *c = fetch_data(task);
+
+	(void)arg;
+	if (c == NULL)
+		return;
+	c->resets++;
+	c->where = pthread_self();
+}
+
+static void *
+main_carry(struct task *task, void *arg)
+{
+	(void)arg;
+	return &carried[fetch_record(task)->index];
+}
+
+static void
+finish_later(void *arg)
+{
+	fetch_finish(arg);
+}
+
+/* On main; odd tasks are kept and finished on a later turn. */
+static int
+main_done(struct task *task, void *arg)
+{
+	const struct record *rec = fetch_record(task);
+
+	(void)arg;
+	dones++;
+	if (!pthread_equal(pthread_self(), main_thread))
+		dones_off_main++;
+	/* The worker's reset ran before the record came back. */
+	CHECK_INT(carried[rec->index].resets, 1);
+	if (rec->index % 2 == 0)
+		return 0;
+	CHECK_INT(loop_call_soon(the_run->loop, finish_later, task), 0);
+	return 1;
+}
+
+static void
+test_carry_and_done_hook(void)
+{
+	static const struct fetch_hooks w_hooks = { .reset = worker_reset };
+	static const struct fetch_hooks m_hooks = { .carry = main_carry,
+		.done = main_done };
+	struct run			r;
+	char				url[128];
+	const struct record	       *rec;
+	struct record		       *edit;
+	int    fd = local_socket(0, url, sizeof(url), "/x");
+	size_t i;
+
+	CHECK(fd != -1);
+	main_thread = pthread_self();
+	memset(carried, 0, sizeof(carried));
+	dones = dones_off_main = 0;
+	CHECK_INT(run_setup_hooks(&r, 2, &m_hooks, &w_hooks), 0);
+	for (i = 0; i < NTASKS; i++) {
+		add_task(&r, i, url);
+		/* Crawl fields main sets survive the worker's record. */
+		edit = fetch_record_edit(r.tasks[i]);
+		edit->extras |= RECORD_CRAWL;
+		edit->depth = 3;
+		edit->parent = 7;
+	}
+	for (i = 0; i < NTASKS; i++)
+		(void)task_start(r.tasks[i]);
+	CHECK_INT(loop_run(r.loop), 0);
+	CHECK_INT(r.nfinished, NTASKS);
+	CHECK_INT(dones, NTASKS);
+	CHECK_INT(dones_off_main, 0);
+	for (i = 0; i < NTASKS; i++) {
+		rec = fetch_record(r.tasks[i]);
+		CHECK_INT(r.finished[i], 1);
+		CHECK_INT(rec->error, ERROR_CONNECT);
+		CHECK_INT(rec->extras & RECORD_CRAWL, RECORD_CRAWL);
+		CHECK_INT(rec->depth, 3);
+		CHECK_INT(rec->parent, 7);
+		CHECK_INT(carried[i].resets, 1);
+		CHECK(!pthread_equal(carried[i].where, main_thread));
+	}
+	run_teardown(&r);
+	close(fd);
+}
+
 int
 main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	RUN(test_records_come_back);
 	RUN(test_cancel_takes_the_workers_record);
+	RUN(test_carry_and_done_hook);
 	curl_global_cleanup();
 	return harness_result();
 }

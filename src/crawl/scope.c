@@ -2,7 +2,8 @@
  * scope: --scope, --include and --exclude decided per link.
  *
  * A seed's key is computed once; a link costs one curl_url parse (host
- * and domain), one libpsl lookup (domain) and one regexec per expression.
+ * and domain; none for a URL of the plain shape, urlnorm_host), one
+ * libpsl lookup (domain) and one regexec per expression.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -111,9 +112,16 @@ host_of(const char *url, int *ip)
 {
 	CURLU	     *h;
 	char	     *hp = NULL, *res = NULL;
+	const char   *span;
 	size_t	      i, n;
 	unsigned char a4[4];
 
+	/* The plain shape, read where it stands. */
+	if (urlnorm_host(url, &span, &n)) {
+		if ((res = strndup(span, n)) != NULL)
+			*ip = inet_pton(AF_INET, res, a4) == 1;
+		return res;
+	}
 	if ((h = curl_url()) == NULL)
 		return NULL;
 	if (curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
@@ -232,8 +240,10 @@ any_match(const struct regex_list *l, const char *url)
 int
 scope_in(const struct scope *s, const char *seed_key, const char *url)
 {
-	char *key;
-	int   in;
+	const char *span;
+	char	   *key;
+	size_t	    n;
+	int	    in;
 
 	switch (s->kind) {
 	case SCOPE_ANY:
@@ -242,6 +252,14 @@ scope_in(const struct scope *s, const char *seed_key, const char *url)
 	case SCOPE_PREFIX:
 		in = strncmp(url, seed_key, strlen(seed_key)) == 0;
 		break;
+	case SCOPE_HOST:
+		/* Most links: the host compared where it stands. */
+		if (urlnorm_host(url, &span, &n)) {
+			in = strncmp(span, seed_key, n) == 0 &&
+			    seed_key[n] == '\0';
+			break;
+		}
+		/* FALLTHROUGH */
 	default:
 		key = site_key(s, url);
 		in = key != NULL && strcmp(key, seed_key) == 0;

@@ -1,5 +1,7 @@
 /*
- * urlnorm: resolution and the normal form of URLs, on libcurl's curl_url.
+ * urlnorm: resolution and the normal form of URLs, on libcurl's curl_url
+ * (the reference path), with a fast path for the plain shape that gives
+ * the same answers without it (urlnorm_fast.c).
  *
  * libcurl resolves, removes dot segments, lower-cases the scheme, drops a
  * default port and converts IDN hosts; what it leaves to us is done on
@@ -18,6 +20,7 @@
 #include "hex.h"
 #include "url.h"
 #include "urlnorm.h"
+#include "urlnorm_int.h"
 
 static const char hexdigits[] = "0123456789ABCDEF";
 
@@ -70,13 +73,9 @@ urlnorm_percent(const char *in, size_t n, char *out)
 	return o;
 }
 
-/*
- * Length of the "scheme:" prefix of the n bytes at s (RFC 3986 section
- * 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"), or 0 when there is
- * none and s is a relative reference.
- */
-static size_t
-scheme_len(const char *s, size_t n)
+/* RFC 3986 section 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":". */
+size_t
+urlnorm_scheme_len(const char *s, size_t n)
 {
 	size_t i;
 
@@ -100,23 +99,53 @@ is_http_scheme(const char *s, size_t len)
 	    (len == 6 && strncasecmp(s, "https:", 6) == 0);
 }
 
+/* Leading and trailing bytes <= 0x20 trimmed off the n bytes at *s. */
+static size_t
+trim(const char **s, size_t n)
+{
+	while (n > 0 && (unsigned char)(*s)[0] <= 0x20)
+		(*s)++, n--;
+	while (n > 0 && (unsigned char)(*s)[n - 1] <= 0x20)
+		n--;
+	return n;
+}
+
+size_t
+urlnorm_prep(const char *s, size_t n, char *t, char *out)
+{
+	size_t i, m = 0, sl, rest;
+
+	n = trim(&s, n);
+	for (i = 0; i < n && s[i] != '#'; i++) {
+		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			t[m++] = s[i];
+	}
+	for (i = 0; i < m && t[i] != '?'; i++)
+		if (t[i] == '\\')
+			t[i] = '/';
+	/* The scheme and authority go to libcurl as written. */
+	sl = urlnorm_scheme_len(t, m);
+	rest = sl;
+	if (m - sl >= 2 && t[sl] == '/' && t[sl + 1] == '/') {
+		rest = sl + 2;
+		while (rest < m && t[rest] != '/' && t[rest] != '?')
+			rest++;
+	}
+	memcpy(out, t, rest);
+	return rest + urlnorm_percent(t + rest, m - rest, out + rest);
+}
+
 /*
- * The text of a URL or link as libcurl should see it: trimmed, tab, LF
- * and CR removed, the fragment cut, "\" before the query made "/", and
- * percent-encoding normalised after the authority (the host is left to
- * libcurl, which converts IDN names and refuses what is not a host).
- * Returns a new string, or NULL with *why set.
+ * The text of a URL or link as libcurl should see it (urlnorm_prep): the
+ * host is left to libcurl, which converts IDN names and refuses what is
+ * not a host. Returns a new string, or NULL with *why set.
  */
 static char *
 prepare(const char *s, size_t n, const char **why)
 {
-	char  *t, *out;
-	size_t i, m = 0, sl, rest;
+	char *t, *out;
 
-	while (n > 0 && (unsigned char)s[0] <= 0x20)
-		s++, n--;
-	while (n > 0 && (unsigned char)s[n - 1] <= 0x20)
-		n--;
+	n = trim(&s, n);
 	if (n > URLNORM_MAX) {
 		*why = "URL too long";
 		return NULL;
@@ -126,23 +155,7 @@ prepare(const char *s, size_t n, const char **why)
 		*why = "out of memory";
 		return NULL;
 	}
-	for (i = 0; i < n && s[i] != '#'; i++) {
-		if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			t[m++] = s[i];
-	}
-	for (i = 0; i < m && t[i] != '?'; i++)
-		if (t[i] == '\\')
-			t[i] = '/';
-	/* The scheme and authority go to libcurl as written. */
-	sl = scheme_len(t, m);
-	rest = sl;
-	if (m - sl >= 2 && t[sl] == '/' && t[sl + 1] == '/') {
-		rest = sl + 2;
-		while (rest < m && t[rest] != '/' && t[rest] != '?')
-			rest++;
-	}
-	memcpy(out, t, rest);
-	urlnorm_percent(t + rest, m - rest, out + rest);
+	urlnorm_prep(s, n, t, out);
 	free(t);
 	if (strlen(out) > URLNORM_MAX) {
 		free(out);
@@ -199,7 +212,7 @@ out:
 }
 
 char *
-urlnorm_resolve(
+urlnorm_resolve_curl(
     const char *base, const char *link, size_t link_len, const char **why)
 {
 	const char *dummy;
@@ -213,7 +226,7 @@ urlnorm_resolve(
 	if ((l = prepare(link, link_len, why)) == NULL)
 		return NULL;
 	/* Refused before libcurl, which knows more schemes than afetch asks. */
-	sl = scheme_len(l, strlen(l));
+	sl = urlnorm_scheme_len(l, strlen(l));
 	if (sl > 0 && !is_http_scheme(l, sl)) {
 		*why = "unsupported scheme";
 		goto out;
@@ -243,7 +256,7 @@ out:
 }
 
 char *
-urlnorm(const char *url, const char **why)
+urlnorm_curl(const char *url, const char **why)
 {
 	const char *dummy;
 	char	   *p, *t, *res = NULL;
@@ -254,7 +267,7 @@ urlnorm(const char *url, const char **why)
 	if (why == NULL)
 		why = &dummy;
 	n = strlen(url);
-	sl = scheme_len(url, n);
+	sl = urlnorm_scheme_len(url, n);
 	if (sl > 0 && n - sl >= 2 && url[sl] == '/' && url[sl + 1] == '/') {
 		p = prepare(url, n, why);
 	} else {
@@ -284,4 +297,86 @@ urlnorm(const char *url, const char **why)
 	curl_url_cleanup(h);
 	free(p);
 	return res;
+}
+
+char *
+urlnorm_resolve(
+    const char *base, const char *link, size_t link_len, const char **why)
+{
+	char *res;
+
+	if (urlnorm_fast_resolve(base, link, link_len, &res)) {
+		if (res == NULL && why != NULL)
+			*why = "out of memory";
+		return res;
+	}
+	return urlnorm_resolve_curl(base, link, link_len, why);
+}
+
+char *
+urlnorm(const char *url, const char **why)
+{
+	char *res;
+
+	if (urlnorm_fast_is_normal(url, strlen(url))) {
+		if ((res = strdup(url)) == NULL && why != NULL)
+			*why = "out of memory";
+		return res;
+	}
+	return urlnorm_curl(url, why);
+}
+
+/* A canonical dotted quad: four decimal numbers to 255, no leading 0. */
+static int
+dotted_quad(const char *s, size_t n)
+{
+	size_t i = 0, start;
+	int    parts = 0, v;
+
+	while (parts < 4) {
+		start = i;
+		for (v = 0;
+		     i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3; i++)
+			v = v * 10 + (s[i] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return 0;
+		if (++parts < 4) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	return i == n;
+}
+
+int
+urlnorm_host(const char *url, const char **host, size_t *len)
+{
+	const char *a;
+	size_t	    n, i, last = 0;
+
+	if (strncmp(url, "http://", 7) == 0)
+		a = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		a = url + 8;
+	else
+		return 0;
+	n = strcspn(a, ":/?#");
+	if (n == 0 ||
+	    (a[n] == ':' && a[n + 1 + strcspn(a + n + 1, "@/?#")] == '@'))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (a[i] == '.')
+			last = i + 1;
+		else if (!((a[i] >= 'a' && a[i] <= 'z') ||
+			     (a[i] >= '0' && a[i] <= '9') || a[i] == '-'))
+			return 0;
+	}
+	/* A name, or an IPv4 address libcurl would not rewrite. */
+	if (!(last < n && a[last] >= 'a' && a[last] <= 'z') &&
+	    !dotted_quad(a, n))
+		return 0;
+	*host = a;
+	*len = n;
+	return 1;
 }

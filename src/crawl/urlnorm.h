@@ -54,6 +54,27 @@ char *urlnorm_resolve(
 char *urlnorm(const char *url, const char **why);
 
 /*
+ * The reference paths of urlnorm_resolve and urlnorm, through libcurl's
+ * curl_url for every URL. urlnorm_resolve and urlnorm answer the plain
+ * shape (a host name, a port, a path and query of the characters the
+ * normal form keeps as they are) without libcurl, and give these
+ * functions' answers; tests compare the two.
+ */
+char *urlnorm_resolve_curl(
+    const char *base, const char *link, size_t link_len, const char **why);
+char *urlnorm_curl(const char *url, const char **why);
+
+/*
+ * For a URL in normal form (as urlnorm gives it) whose authority is a
+ * host name of lower-case letters, digits, "-" and "." (its last label
+ * starting with a letter) or a dotted-quad IPv4 address, and an optional
+ * port: sets *host and *len to the host's span in url and returns 1.
+ * Returns 0 for any other URL (userinfo, IPv6, anything else), whose
+ * host the caller must parse: the span is then not what libcurl reads.
+ */
+int urlnorm_host(const char *url, const char **host, size_t *len);
+
+/*
  * Writes the n bytes at in to out with percent-encoding normalised as
  * above (unreserved decoded, hex upper-cased, raw bytes that need it
  * encoded; tab, LF and CR removed). No other byte is touched, so "*", "$",

@@ -140,14 +140,15 @@ workers_new(struct loop *main, size_t n, const struct fetch_options *opts)
 	if ((ws->outbox = mailbox_new(main, handoff_main_mail, ws)) == NULL)
 		goto fail;
 	/*
-	 * One trust for all: loaded now, so that no two threads make it (and
-	 * a CA file that holds nothing is reported once, as with one loop).
+	 * One trust for all: the CAs are loaded once, by the first TLS
+	 * connection of any worker (under tlstrust's lock), and a CA file
+	 * that holds nothing is reported once, as with one loop. A run
+	 * without TLS never loads them.
 	 */
 	if (!opts->request.insecure && opts->trust == NULL) {
 		if ((ws->trust = tlstrust_new(
 			 opts->request.cacert, opts->request.capath)) == NULL)
 			goto fail;
-		tlstrust_load(ws->trust);
 		wo.trust = ws->trust;
 	}
 	for (i = 0; i < n; i++)

@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 
 #include "msgs.h"
@@ -107,6 +108,29 @@ curl_default_paths(char **cafile, char **capath)
  * in a shared store what it finds stays found. Returns NULL when the
  * files cannot be loaded.
  */
+/*
+ * Has OpenSSL parse and cache every loaded certificate's extensions now,
+ * on this thread. Left to itself, OpenSSL 3.0 does that on a
+ * certificate's first use in a verification and later checks whether it
+ * did without a lock: with loops on several threads verifying against
+ * one store, the first handshake of one would write what another's
+ * reads. Done here, before store_get() lets the lock go, every later
+ * reader finds it written. (Certificates a CA directory yields later, one
+ * by one, are not covered.)
+ */
+static void
+store_cache_extensions(X509_STORE *store)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	X509 *x;
+	int   i;
+
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if ((x = X509_OBJECT_get0_X509(
+			 sk_X509_OBJECT_value(objs, i))) != NULL)
+			(void)X509_get_extension_flags(x);
+}
+
 static X509_STORE *
 store_load(const char *cafile, const char *capath)
 {
@@ -122,6 +146,7 @@ store_load(const char *cafile, const char *capath)
 		ERR_clear_error();
 		return NULL;
 	}
+	store_cache_extensions(store);
 	return store;
 }
 

@@ -28,7 +28,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 
 	if (loop_run(w->loop) == -1)
-		msgs_warnx("a worker's event loop failed");
+		handoff_worker_failed(w);
 	return NULL;
 }
 
@@ -189,8 +189,9 @@ workers_free(struct workers *ws)
 			if (MSG_OF(m)->kind == MSG_DONE)
 				handoff_job_free(
 				    CONTAINER(MSG_OF(m), struct job, msg));
-			else
+			else if (MSG_OF(m)->kind == MSG_HOLD)
 				free(CONTAINER(MSG_OF(m), struct hold, msg));
+			/* MSG_FAILED lives in its worker. */
 		}
 	mailbox_free(ws->outbox);
 	tlstrust_free(ws->trust);

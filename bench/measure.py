@@ -53,6 +53,7 @@ class Result:
     def __init__(self, **kw):
         self.wall = self.cpu = self.rss = None
         self.requests = self.lines = self.ok = self.conns = None
+        self.server_cpu = None  # the server's CPU seconds across the run
         self.status = 0
         self.note = ""
         self.__dict__.update(kw)

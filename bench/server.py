@@ -7,6 +7,7 @@ ends it by PID.
 """
 
 import os
+import re
 import resource
 import signal
 import socket
@@ -23,6 +24,34 @@ BIG = 1 << 20           # bytes, the body of /big/
 
 class SetupError(Exception):
     pass
+
+
+def proc_tree_cpu(pid):
+    """User + system CPU seconds of pid and of every descendant alive now
+    (nginx's workers are its children; under `ip netns exec` the pid is
+    nginx itself, exec'd in place). Reaped children are not counted: nginx
+    keeps its workers until it stops. None when /proc cannot be read."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                s = f.read()
+        except OSError:
+            continue
+        # The command may hold spaces and parentheses: split after the last ')'.
+        f = s[s.rfind(")") + 2:].split()
+        stats[int(d)] = (int(f[1]), int(f[11]) + int(f[12]))
+    if pid not in stats:
+        return None
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += stats[p][1]
+        todo += [c for c, (pp, _) in stats.items() if pp == p]
+    return total / tick
 
 
 def free_port():
@@ -187,12 +216,43 @@ class Nginx:
                 cert=cert, key=key, http=self.http, https=self.https,
                 https_close=self.https_close, small="a" * SMALL, delay=DELAY,
                 status=STATUS_SERVER.format(sock=self.status)))
-        self.log = open(os.path.join(self.dir, "stderr.log"), "wb")
+        self.conf = conf
+        self.argv = [nginx, "-p", self.dir, "-e", os.path.join(self.dir, "error.log"),
+                     "-c", conf]
+        self._start()
+
+    def _start(self):
+        self.log = open(os.path.join(self.dir, "stderr.log"), "ab")
         self.proc = subprocess.Popen(
-            [nginx, "-p", self.dir, "-e", os.path.join(self.dir, "error.log"),
-             "-c", conf], stdin=subprocess.DEVNULL, stdout=self.log,
+            self.argv, stdin=subprocess.DEVNULL, stdout=self.log,
             stderr=self.log, preexec_fn=die_with_parent)
         self._wait_ready()
+
+    def set_workers(self, n):
+        """Runs nginx with n worker processes from now on: the configuration
+        is rewritten and nginx restarted (same ports, certificates and
+        files), so that no worker of the old count is still serving or
+        closing connections while the next run is measured."""
+        if n == self.workers:
+            return
+        with open(self.conf) as f:
+            text = f.read()
+        with open(self.conf, "w") as f:
+            f.write(re.sub(r"(?m)^worker_processes \d+;$",
+                           "worker_processes %d;" % n, text))
+        self.stop()
+        try:
+            os.unlink(self.status)  # the stub_status socket, should it be left
+        except OSError:
+            pass
+        self.workers = n
+        self._start()
+
+    def cpu(self):
+        """CPU seconds (user + system) used so far by nginx's master and
+        worker processes, from /proc: the server's share of a run is the
+        difference across it. None when /proc cannot tell."""
+        return proc_tree_cpu(self.proc.pid)
 
     @staticmethod
     def _has_module(nginx, m):
@@ -347,11 +407,12 @@ class NetNginx(Nginx):
                 dir=self.dir, echo=ECHO_MODULE, nofile=nofile,
                 conns=max(1024, nofile - 64), temp_paths=temp, delay=DELAY,
                 long_delay=LONG_DELAY, status=STATUS_SERVER.format(sock=self.status)))
-        self.log = open(os.path.join(self.dir, "stderr.log"), "wb")
-        self.proc = subprocess.Popen(
-            prefix + [nginx, "-p", self.dir, "-e", os.path.join(self.dir, "error.log"),
-                      "-c", conf], stdin=subprocess.DEVNULL, stdout=self.log,
-            stderr=self.log, preexec_fn=die_with_parent)
+        self.conf = conf
+        self.argv = prefix + [nginx, "-p", self.dir, "-e",
+                              os.path.join(self.dir, "error.log"), "-c", conf]
+        self._start()
+
+    def _wait_ready(self):
         deadline = time.monotonic() + 10
         while accepted(self.status) is None:
             if self.proc.poll() is not None:

@@ -15,19 +15,27 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 
 #include "msgs.h"
 #include "tlstrust.h"
 
 struct tlstrust {
-	char	   *cafile; /* as given; NULL: none (the fallback's options) */
-	char	   *capath;
-	char	   *loadfile; /* what the shared store is made of: the given */
-	char	   *loadpath; /* files, or libcurl's defaults */
-	int	    shared;   /* connections share a store, made on first use */
-	int	    failed;   /* making it was tried, and failed */
-	X509_STORE *store;
+	char *cafile; /* as given; NULL: none (the fallback's options) */
+	char *capath;
+	char *loadfile; /* what the shared store is made of: the given */
+	char *loadpath; /* files, or libcurl's defaults */
+	int   shared;	/* connections share a store, made on first use */
+	/*
+	 * Guards tried and store: the loops of several worker
+	 * threads may open their first TLS connections at once. Held once per
+	 * new connection, next to a handshake's cost; OpenSSL's own lock, so
+	 * that this layer needs no threads library of its own.
+	 */
+	CRYPTO_RWLOCK *lock;
+	int	       tried; /* making the store was tried (NULL: failed) */
+	X509_STORE    *store;
 };
 
 /*
@@ -100,6 +108,29 @@ curl_default_paths(char **cafile, char **capath)
  * in a shared store what it finds stays found. Returns NULL when the
  * files cannot be loaded.
  */
+/*
+ * Has OpenSSL parse and cache every loaded certificate's extensions now,
+ * on this thread. Left to itself, OpenSSL 3.0 does that on a
+ * certificate's first use in a verification and later checks whether it
+ * did without a lock: with loops on several threads verifying against
+ * one store, the first handshake of one would write what another's
+ * reads. Done here, before store_get() lets the lock go, every later
+ * reader finds it written. (Certificates a CA directory yields later, one
+ * by one, are not covered.)
+ */
+static void
+store_cache_extensions(X509_STORE *store)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	X509 *x;
+	int   i;
+
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if ((x = X509_OBJECT_get0_X509(
+			 sk_X509_OBJECT_value(objs, i))) != NULL)
+			(void)X509_get_extension_flags(x);
+}
+
 static X509_STORE *
 store_load(const char *cafile, const char *capath)
 {
@@ -115,6 +146,7 @@ store_load(const char *cafile, const char *capath)
 		ERR_clear_error();
 		return NULL;
 	}
+	store_cache_extensions(store);
 	return store;
 }
 
@@ -127,7 +159,8 @@ tlstrust_new(const char *cafile, const char *capath)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	if ((cafile != NULL && (t->cafile = strdup(cafile)) == NULL) ||
-	    (capath != NULL && (t->capath = strdup(capath)) == NULL))
+	    (capath != NULL && (t->capath = strdup(capath)) == NULL) ||
+	    (t->lock = CRYPTO_THREAD_lock_new()) == NULL)
 		goto fail;
 	if (!curl_uses_our_openssl())
 		return t;
@@ -153,36 +186,54 @@ fail:
 }
 
 /*
- * CURLOPT_SSL_CTX_FUNCTION: runs once per new TLS connection. The SSL_CTX
- * takes a reference to the shared store and drops its own empty one;
- * nothing is read or decoded. The store is made on the first call rather
- * than at start, so that a run without TLS never pays for it (the system
- * bundle costs about 22 ms of CPU).
+ * Returns the shared store with a reference taken for the caller, making
+ * it on the first call (once, whichever thread comes first; the warning
+ * too); NULL with *rc set when there is none or no reference could be
+ * taken. Made on first use rather than at start, so that a run without
+ * TLS never pays for it (the system bundle costs about 22 ms of CPU).
  */
-void
-tlstrust_load(struct tlstrust *t)
+static X509_STORE *
+store_get(struct tlstrust *t, CURLcode *rc)
 {
-	if (!t->shared || t->store != NULL || t->failed)
-		return;
-	if ((t->store = store_load(t->loadfile, t->loadpath)) == NULL) {
-		t->failed = 1;
+	X509_STORE *store = NULL;
+	int	    warn = 0;
+
+	*rc = CURLE_OUT_OF_MEMORY;
+	if (CRYPTO_THREAD_write_lock(t->lock) != 1)
+		return NULL;
+	if (!t->tried) {
+		t->tried = 1;
+		if ((t->store = store_load(t->loadfile, t->loadpath)) == NULL)
+			warn = 1;
+	}
+	if (t->store == NULL)
+		*rc = CURLE_SSL_CACERT_BADFILE;
+	else if (X509_STORE_up_ref(t->store) == 1)
+		store = t->store;
+	CRYPTO_THREAD_unlock(t->lock);
+	if (warn)
 		msgs_warnx("%s: no certificate authorities could be loaded",
 		    t->loadfile != NULL ? t->loadfile : t->loadpath);
-	}
+	return store;
 }
 
+/*
+ * CURLOPT_SSL_CTX_FUNCTION: runs once per new TLS connection, on the
+ * thread of the loop that opens it. The SSL_CTX takes the reference
+ * store_get() took and drops its own empty store; nothing is read or
+ * decoded.
+ */
 static CURLcode
 on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
 {
 	struct tlstrust *t = arg;
+	X509_STORE	*store;
+	CURLcode	 rc;
 
 	(void)easy;
-	tlstrust_load(t);
-	if (t->store == NULL)
-		return CURLE_SSL_CACERT_BADFILE;
-	if (X509_STORE_up_ref(t->store) != 1)
-		return CURLE_OUT_OF_MEMORY;
-	SSL_CTX_set_cert_store(ssl_ctx, t->store);
+	if ((store = store_get(t, &rc)) == NULL)
+		return rc;
+	SSL_CTX_set_cert_store(ssl_ctx, store);
 	return CURLE_OK;
 }
 
@@ -245,6 +296,7 @@ tlstrust_free(struct tlstrust *t)
 	if (t == NULL)
 		return;
 	X509_STORE_free(t->store);
+	CRYPTO_THREAD_lock_free(t->lock);
 	free(t->cafile);
 	free(t->capath);
 	free(t->loadfile);

@@ -18,8 +18,9 @@
  * CURLOPT_CAINFO / CURLOPT_CAPATH instead: correct, and libcurl then
  * reports a bad file per transfer as it always did.
  *
- * Not thread-safe until loaded: one trust per loop, or one loaded with
- * tlstrust_load() shared by loops on several threads.
+ * One trust may serve loops on several threads: the store is made under
+ * a lock by whichever connection comes first, and from then on each
+ * connection only takes a reference to it (atomic in OpenSSL).
  */
 #ifndef AFETCH_TLSTRUST_H
 #define AFETCH_TLSTRUST_H
@@ -53,14 +54,6 @@ enum http_err tlstrust_apply(struct tlstrust *t, CURL *easy, char *errbuf);
  * loads the CAs per connection (the fallback).
  */
 int tlstrust_shared(const struct tlstrust *t);
-
-/*
- * Makes the shared store now, as the first TLS connection would (the
- * warning included when nothing can be loaded). From then on connections
- * only take references to it (atomic in OpenSSL), so t may serve loops
- * on several threads. Nothing happens for a fallback trust.
- */
-void tlstrust_load(struct tlstrust *t);
 
 /* Frees t (NULL is fine); SSL_CTXs still alive keep their references. */
 void tlstrust_free(struct tlstrust *t);

@@ -15,8 +15,12 @@
 #include "handoff.h"
 #include "loop.h"
 #include "mailbox.h"
+#include "msgs.h"
 #include "record.h"
 #include "task.h"
+
+/* The message of the records a failed worker loop leaves. */
+#define LOOP_FAILED "the worker's event loop failed"
 
 void
 handoff_job_free(struct job *job)
@@ -46,33 +50,59 @@ job_finished(struct worker *w, struct job *job)
  * so no libcurl callback is under way): its record goes into the job.
  */
 static void
+live_unlink(struct worker *w, struct job *job)
+{
+	if (job->wprev != NULL)
+		job->wprev->wnext = job->wnext;
+	else
+		w->live = job->wnext;
+	if (job->wnext != NULL)
+		job->wnext->wprev = job->wprev;
+	job->wprev = job->wnext = NULL;
+}
+
+/* The record goes into the job and the task is freed. */
+static void
+take_record(struct job *job)
+{
+	live_unlink(job->worker, job);
+	fetch_swap_record(job->wtask, &job->rec);
+	if (job->lost)
+		record_set_error(
+		    &job->rec, RECORD_ERROR, ERROR_INTERNAL, LOOP_FAILED);
+	task_free(job->wtask);
+	job->wtask = NULL;
+}
+
+static void
 on_wtask_done(struct future *future, void *arg)
 {
 	struct job *job = arg;
 
 	(void)future;
-	fetch_swap_record(job->wtask, &job->rec);
-	task_free(job->wtask);
-	job->wtask = NULL;
+	take_record(job);
 	job_finished(job->worker, job);
 }
 
 /* A job that could not become a task still gets its record. */
 static void
-start_failed(struct worker *w, struct job *job)
+start_failed(struct worker *w, struct job *job, const char *why)
 {
 	job->rec.index = job->index;
 	job->rec.url = job->line;
 	job->rec.url_len = job->len;
 	job->line = NULL;
-	record_set_error(&job->rec, RECORD_ERROR, ERROR_INTERNAL,
-	    "out of memory on a worker");
+	record_set_error(&job->rec, RECORD_ERROR, ERROR_INTERNAL, why);
 	job_finished(w, job);
 }
 
 static void
 worker_start_job(struct worker *w, struct job *job)
 {
+	if (w->failed) {
+		start_failed(w, job, LOOP_FAILED);
+		return;
+	}
 	job->wtask = fetch_task_new(
 	    w->ctx, job->index, job->line, job->len, 0, job->read_at);
 	if (job->wtask == NULL)
@@ -86,11 +116,53 @@ worker_start_job(struct worker *w, struct job *job)
 		job->wtask = NULL;
 		goto fail;
 	}
+	job->wnext = w->live;
+	if (w->live != NULL)
+		w->live->wprev = job;
+	w->live = job;
 	/* One that fails to start is finished already: its callback runs. */
 	(void)task_start(job->wtask);
 	return;
 fail:
-	start_failed(w, job);
+	start_failed(w, job, "out of memory on a worker");
+}
+
+void
+handoff_worker_failed(struct worker *w)
+{
+	struct job  *job, *next;
+	struct mail *m, *mnext;
+	int	     stop = 0;
+
+	msgs_warnx("a worker's event loop failed: its transfers end as "
+		   "internal errors");
+	w->failed = 1;
+	w->failmsg.kind = MSG_FAILED;
+	(void)mailbox_post(w->ws->outbox, &w->failmsg.mail);
+	/*
+	 * Each transfer stops now; the done callbacks are queued on the
+	 * loop, run here without it, and send the records back.
+	 */
+	for (job = w->live; job != NULL; job = job->wnext)
+		if (task_cancel(job->wtask, LOOP_FAILED) == 1)
+			job->lost = 1;
+	loop_run_queued(w->loop);
+	/* A callback that could not be queued: its record all the same. */
+	for (job = w->live; job != NULL; job = next) {
+		next = job->wnext;
+		job->lost = 1;
+		take_record(job);
+		job_finished(w, job);
+	}
+	while (!stop)
+		for (m = mailbox_wait(w->inbox); m != NULL; m = mnext) {
+			mnext = m->next;
+			m->next = NULL;
+			if (MSG_OF(m)->kind == MSG_STOP)
+				stop = 1;
+			else
+				handoff_worker_mail(m, w);
+		}
 }
 
 void
@@ -149,6 +221,10 @@ handoff_main_mail(struct mail *m, void *arg)
 	struct job     *job;
 	struct hold    *h;
 
+	if (msg->kind == MSG_FAILED) {
+		CONTAINER(msg, struct worker, failmsg)->dead = 1;
+		return;
+	}
 	if (msg->kind == MSG_HOLD) {
 		h = CONTAINER(msg, struct hold, msg);
 		if (ws->on_host_backoff != NULL)
@@ -168,7 +244,9 @@ handoff_main_mail(struct mail *m, void *arg)
  * The worker with the fewest jobs in flight, the search starting after
  * the last one chosen so that ties take turns. Hosts are not tied to a
  * worker: one host with all the URLs (S1) is spread as evenly as many
- * hosts are, and the limits stay with the main scheduler.
+ * hosts are, and the limits stay with the main scheduler. A worker whose
+ * loop failed is passed over while another lives; when none does, it
+ * still takes the job, to give it its record.
  */
 static struct worker *
 least_busy(struct workers *ws)
@@ -178,9 +256,13 @@ least_busy(struct workers *ws)
 
 	for (i = 0; i < ws->n; i++) {
 		k = (ws->next + i) % ws->n;
+		if (ws->w[k].dead)
+			continue;
 		if (best == NULL || ws->w[k].inflight < best->inflight)
 			best = &ws->w[k];
 	}
+	if (best == NULL)
+		best = &ws->w[ws->next % ws->n];
 	ws->next = (size_t)(best - ws->w) + 1;
 	return best;
 }

@@ -15,6 +15,12 @@
  * cancel posts the job's second message to the worker and waits until the
  * record is there and the worker is done with that message too, so the
  * job outlives everything that points to it.
+ *
+ * A worker whose loop fails (loop_run() returns -1) loses no job: its
+ * transfers are stopped and their records become internal errors, it
+ * tells main (which sends it no more work while another worker lives),
+ * and its thread goes on answering its inbox without the loop, failing
+ * each job it is still given, until main stops it.
  */
 #ifndef AFETCH_HANDOFF_H
 #define AFETCH_HANDOFF_H
@@ -36,7 +42,8 @@ enum kind {
 	MSG_CANCEL, /* to a worker: cancel the job's task */
 	MSG_STOP,   /* to a worker: end the thread */
 	MSG_DONE,   /* to main: the job's record is in */
-	MSG_HOLD    /* to main: a host asked for a pause */
+	MSG_HOLD,   /* to main: a host asked for a pause */
+	MSG_FAILED  /* to main: the worker's loop failed */
 };
 
 struct msg {
@@ -65,6 +72,10 @@ struct job {
 	double	       read_at;
 	int	       finished;       /* worker->lock */
 	int	       cancel_pending; /* worker->lock */
+	/* The worker's: its jobs with a task, and whether the loop's
+	 * failure stopped this one. */
+	struct job *wprev, *wnext;
+	int	    lost;
 };
 
 struct hold {
@@ -84,6 +95,10 @@ struct worker {
 	pthread_mutex_t	  lock;
 	pthread_cond_t	  cond;
 	size_t		  inflight; /* main's count of jobs given */
+	int		  dead;	   /* main's: the worker said its loop failed */
+	struct job	 *live;	   /* the worker's jobs with a task */
+	int		  failed;  /* the worker's: its loop failed */
+	struct msg	  failmsg; /* MSG_FAILED */
 };
 
 struct workers {
@@ -102,6 +117,12 @@ void handoff_job_free(struct job *job);
 
 /* A worker's inbox: start or cancel a job, or stop the thread. */
 void handoff_worker_mail(struct mail *m, void *arg);
+
+/*
+ * On a worker whose loop_run() failed: its jobs get their records (see
+ * above), then the thread serves its inbox until MSG_STOP. Returns then.
+ */
+void handoff_worker_failed(struct worker *w);
 
 /* The main outbox: a finished job, or a host hold. */
 void handoff_main_mail(struct mail *m, void *arg);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -109,6 +110,27 @@ mailbox_take_all(struct mailbox *mb)
 	mb->head = mb->tail = NULL;
 	mb->woken = 0;
 	pthread_mutex_unlock(&mb->lock);
+	return m;
+}
+
+struct mail *
+mailbox_wait(struct mailbox *mb)
+{
+	struct pollfd pfd;
+	struct mail  *m;
+	uint64_t      n;
+
+	pfd.fd = mb->fd;
+	pfd.events = POLLIN;
+	/*
+	 * take_all() clears woken, so a post after it writes the eventfd
+	 * again; a post before it leaves a count that wakes one poll for
+	 * nothing, and the box is then found empty.
+	 */
+	while ((m = mailbox_take_all(mb)) == NULL) {
+		(void)poll(&pfd, 1, -1);
+		(void)read(mb->fd, &n, sizeof(n));
+	}
 	return m;
 }
 

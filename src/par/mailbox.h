@@ -44,6 +44,13 @@ struct mailbox *mailbox_new(struct loop *loop, mailbox_fn fn, void *arg);
 int mailbox_post(struct mailbox *mb, struct mail *mail);
 
 /*
+ * Waits, blocking the calling thread, until the box holds a message, and
+ * takes them all as mailbox_take_all() does (never NULL). For a consumer
+ * whose loop can no longer run; the box's event stays with that loop.
+ */
+struct mail *mailbox_wait(struct mailbox *mb);
+
+/*
  * Takes every message still in the box, in order, without handing it to
  * fn (for the owner's clean-up, once no thread posts any more). Returns
  * the first, linked by next, or NULL.

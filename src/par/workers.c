@@ -28,7 +28,7 @@ worker_main(void *arg)
 	struct worker *w = arg;
 
 	if (loop_run(w->loop) != RT_OK)
-		msgs_warnx("a worker's event loop failed");
+		handoff_worker_failed(w);
 	return NULL;
 }
 
@@ -140,14 +140,15 @@ workers_new(struct loop *main, size_t n, const struct fetch_options *opts)
 	if ((ws->outbox = mailbox_new(main, handoff_main_mail, ws)) == NULL)
 		goto fail;
 	/*
-	 * One trust for all: loaded now, so that no two threads make it (and
-	 * a CA file that holds nothing is reported once, as with one loop).
+	 * One trust for all: the CAs are loaded once, by the first TLS
+	 * connection of any worker (under tlstrust's lock), and a CA file
+	 * that holds nothing is reported once, as with one loop. A run
+	 * without TLS never loads them.
 	 */
 	if (!opts->request.insecure && opts->trust == NULL) {
 		if ((ws->trust = tlstrust_new(
 			 opts->request.cacert, opts->request.capath)) == NULL)
 			goto fail;
-		tlstrust_load(ws->trust);
 		wo.trust = ws->trust;
 	}
 	for (i = 0; i < n; i++)
@@ -188,8 +189,9 @@ workers_free(struct workers *ws)
 			if (MSG_OF(m)->kind == MSG_DONE)
 				handoff_job_free(
 				    CONTAINER(MSG_OF(m), struct job, msg));
-			else
+			else if (MSG_OF(m)->kind == MSG_HOLD)
 				free(CONTAINER(MSG_OF(m), struct hold, msg));
+			/* MSG_FAILED lives in its worker. */
 		}
 	mailbox_free(ws->outbox);
 	tlstrust_free(ws->trust);

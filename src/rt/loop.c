@@ -208,6 +208,21 @@ loop_stop(struct loop *loop)
 	event_base_loopbreak(loop->base);
 }
 
+void
+loop_run_queued(struct loop *loop)
+{
+	struct soon entry;
+	size_t	    n, pass;
+
+	for (pass = 0; pass < LOOP_QUEUED_PASSES && loop->count > 0; pass++)
+		for (n = loop->count; n > 0; n--) {
+			entry = loop->ring[loop->head];
+			loop->head = (loop->head + 1) % loop->cap;
+			loop->count--;
+			entry.fn(entry.arg);
+		}
+}
+
 double
 loop_now(void)
 {

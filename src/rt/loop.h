@@ -58,6 +58,16 @@ enum rt_err loop_run(struct loop *loop);
 /* Makes loop_run() return after the current callback. */
 void loop_stop(struct loop *loop);
 
+/*
+ * Runs the callbacks queued with loop_call_soon(), and those they queue in
+ * turn, without polling: for a loop whose loop_run() failed, so that what
+ * it had scheduled (futures' done callbacks) still happens. Gives up after
+ * LOOP_QUEUED_PASSES passes over the queue, should callbacks keep queueing
+ * more. Timers and I/O are not run.
+ */
+#define LOOP_QUEUED_PASSES 64
+void loop_run_queued(struct loop *loop);
+
 /* Returns a monotonic clock in seconds. */
 double loop_now(void);
 

@@ -118,9 +118,9 @@ struct fetch_options {
 	/* NULL: attempts run on this context's bridge. */
 	const struct fetch_delegate *delegate;
 	/*
-	 * A trust loaded already (tlstrust_load()) and shared with other
-	 * contexts, which must outlive them; NULL: the context makes its own
-	 * (none with request.insecure).
+	 * A trust shared with other contexts (on other threads too), which
+	 * must outlive them; NULL: the context makes its own (none with
+	 * request.insecure).
 	 */
 	struct tlstrust *trust;
 };

@@ -20,6 +20,14 @@
  *                               is written to file F (to size a sweep)
  *   AFETCH_ALLOCFAIL_TRACE=1    the failing call's stack goes to stderr
  *   AFETCH_ALLOCFAIL_CURL=1     libcurl's allocations are counted too
+ *
+ * Not an allocation, but a fault of the same kind, for --workers: the
+ * loop_run() of the first K worker threads to start one (never the main
+ * thread's) is made to return -1, as when libevent fails.
+ *   AFETCH_FAULT_WORKER_LOOP=S  those loops fail after running S seconds
+ *                               (fractions allowed; 0: at once, before
+ *                               they ran; unset: never)
+ *   AFETCH_FAULT_WORKER_LOOPS=K how many fail (default 1)
  */
 #define _GNU_SOURCE
 
@@ -35,6 +43,8 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "loop.h"
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
@@ -48,6 +58,8 @@ char	*__wrap_strdup(const char *s);
 char	*__wrap_strndup(const char *s, size_t n);
 CURLcode __real_curl_global_init(long flags);
 CURLcode __wrap_curl_global_init(long flags);
+int	 __real_loop_run(struct loop *loop);
+int	 __wrap_loop_run(struct loop *loop);
 
 /*
  * Counting is one thread's business in the runs the sweep makes, but
@@ -122,6 +134,53 @@ __wrap_curl_global_init(long flags)
 	    __wrap_realloc, __wrap_strdup, __wrap_calloc);
 }
 
+/* AFETCH_FAULT_WORKER_LOOP: seconds, or -1 for none. */
+static double	     fault_loop_after = -1;
+static unsigned long fault_loops = 1, fault_loops_taken;
+
+struct fault_loop {
+	struct loop *loop;
+	int	     fired;
+};
+
+/* The fault's timer: ends the loop, which then reports a failure. */
+static void
+fault_loop_fire(void *arg)
+{
+	struct fault_loop *f = arg;
+
+	f->fired = 1;
+	loop_stop(f->loop);
+}
+
+/*
+ * A worker's loop_run(), failing as AFETCH_FAULT_WORKER_LOOP says. A loop
+ * that main's MSG_STOP ended before the fault's time returns 0, as it
+ * would have: only a loop the fault ended fails.
+ */
+int
+__wrap_loop_run(struct loop *loop)
+{
+	struct fault_loop  f = { loop, 0 };
+	struct loop_timer *timer;
+	int		   rc;
+
+	if (fault_loop_after < 0 || gettid() == getpid() ||
+	    __atomic_add_fetch(&fault_loops_taken, 1, __ATOMIC_RELAXED) >
+		fault_loops)
+		return __real_loop_run(loop);
+	if (fault_loop_after == 0)
+		return -1;
+	if ((timer = loop_call_later(
+		 loop, fault_loop_after, fault_loop_fire, &f)) == NULL)
+		return -1;
+	rc = __real_loop_run(loop);
+	if (f.fired)
+		return -1;
+	loop_timer_cancel(timer);
+	return rc;
+}
+
 static unsigned long
 env_number(const char *name)
 {
@@ -140,6 +199,11 @@ allocfail_init(void)
 	persist = env_number("AFETCH_ALLOCFAIL_PERSIST") != 0;
 	trace = env_number("AFETCH_ALLOCFAIL_TRACE") != 0;
 	with_curl = env_number("AFETCH_ALLOCFAIL_CURL") != 0;
+	if (getenv("AFETCH_FAULT_WORKER_LOOP") != NULL)
+		fault_loop_after =
+		    strtod(getenv("AFETCH_FAULT_WORKER_LOOP"), NULL);
+	if (getenv("AFETCH_FAULT_WORKER_LOOPS") != NULL)
+		fault_loops = env_number("AFETCH_FAULT_WORKER_LOOPS");
 	event_set_mem_functions(__wrap_malloc, __wrap_realloc, free_hook);
 	cJSON_InitHooks(&hooks);
 }

@@ -358,6 +358,55 @@ test_now(void)
 	CHECK(b >= a);
 }
 
+/* Queues one more entry until a count is reached. */
+struct chain {
+	struct loop *loop;
+	int	     n, limit;
+};
+
+static void
+chain_step(void *arg)
+{
+	struct chain *c = arg;
+
+	if (++c->n < c->limit)
+		(void)loop_call_soon(c->loop, chain_step, c);
+}
+
+static void
+test_run_queued(void)
+{
+	struct log	   log = { 0 };
+	struct entry	   e[3];
+	struct chain	   c = { 0 }, forever = { 0 };
+	struct loop_timer *timer;
+	int		   i;
+
+	log.loop = loop_new();
+	for (i = 0; i < 3; i++) {
+		e[i] = (struct entry){ &log, i, 0 };
+		CHECK_INT(loop_call_soon(log.loop, log_value, &e[i]), 0);
+	}
+	c = (struct chain){ log.loop, 0, 5 };
+	CHECK_INT(loop_call_soon(log.loop, chain_step, &c), 0);
+	/* A timer is not run, however short. */
+	timer = loop_call_later(log.loop, 0, log_value, &e[2]);
+	CHECK(timer != NULL);
+	loop_run_queued(log.loop);
+	CHECK_INT(log.n, 3);
+	for (i = 0; i < 3; i++)
+		CHECK_INT(log.seen[i], i);
+	/* What the entries queue runs too, in the same call. */
+	CHECK_INT(c.n, 5);
+	/* An entry that never stops queueing is given up on. */
+	forever = (struct chain){ log.loop, 0, 1 << 30 };
+	CHECK_INT(loop_call_soon(log.loop, chain_step, &forever), 0);
+	loop_run_queued(log.loop);
+	CHECK_INT(forever.n, LOOP_QUEUED_PASSES);
+	loop_timer_cancel(timer);
+	loop_free(log.loop);
+}
+
 int
 main(void)
 {
@@ -373,5 +422,6 @@ main(void)
 	RUN(test_ring_growth);
 	RUN(test_ring_growth_wrapped);
 	RUN(test_now);
+	RUN(test_run_queued);
 	return harness_result();
 }

@@ -1,7 +1,8 @@
 /*
  * Unit tests for mailbox: order, never inline, one loop fed by several
- * threads at once (each thread's messages in its order, none lost), and
- * taking what is left without handing it over.
+ * threads at once (each thread's messages in its order, none lost),
+ * taking what is left without handing it over, and waiting for messages
+ * without the loop.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -166,11 +167,55 @@ test_take_all(void)
 	loop_free(s.loop);
 }
 
+static void *
+post_two(void *arg)
+{
+	struct producer *p = arg;
+
+	(void)mailbox_post(p->mb, &p->notes[0].mail);
+	(void)mailbox_post(p->mb, &p->notes[1].mail);
+	return NULL;
+}
+
+static void
+test_wait(void)
+{
+	struct sink	s;
+	struct mailbox *mb;
+	struct note	n[2];
+	struct producer p;
+	struct mail    *m;
+	pthread_t	t;
+	int		got = 0;
+
+	sink_init(&s, 2);
+	mb = mailbox_new(s.loop, on_note, &s);
+	CHECK(mb != NULL);
+	/* Something there already: returned at once. */
+	CHECK_INT(mailbox_post(mb, &n[0].mail), 0);
+	m = mailbox_wait(mb);
+	CHECK(m == &n[0].mail);
+	CHECK(m->next == NULL);
+	/* Posted from another thread while waiting (or before): both come,
+	 * in order, in one or two waits. */
+	p.mb = mb;
+	p.notes = n;
+	CHECK_INT(pthread_create(&t, NULL, post_two, &p), 0);
+	while (got < 2)
+		for (m = mailbox_wait(mb); m != NULL; m = m->next)
+			CHECK(m == &n[got++].mail);
+	CHECK_INT(pthread_join(t, NULL), 0);
+	CHECK(mailbox_take_all(mb) == NULL);
+	mailbox_free(mb);
+	loop_free(s.loop);
+}
+
 int
 main(void)
 {
 	RUN(test_order_not_inline);
 	RUN(test_threads);
 	RUN(test_take_all);
+	RUN(test_wait);
 	return harness_result();
 }

@@ -207,7 +207,7 @@ is_key(const char *lit, size_t len, const char *key)
 	if (memchr(lit, '\\', len) == NULL)
 		return len == klen + 2 && memcmp(lit + 1, key, klen) == 0;
 	buf_init(&name, klen + 1);
-	yes = jsonscan_decode_string(lit, len, &name) == 0 &&
+	yes = jsonscan_decode_string(lit, len, &name) == BASE_OK &&
 	    name.len == klen && memcmp(name.data, key, klen) == 0;
 	buf_free(&name);
 	return yes;

@@ -149,10 +149,10 @@ mergerun_spill(struct mergerun *run, size_t limit)
 	mergeio_writer_init(&w, fd);
 	for (i = 0; i < run->n; i++) {
 		mergerun_item(run, i, &it);
-		if (mergesrc_write_item(&w, &it) == -1)
+		if (mergesrc_write_item(&w, &it) != REPORT_OK)
 			break;
 	}
-	if (mergeio_flush(&w) == -1) {
+	if (mergeio_flush(&w) != REPORT_OK) {
 		saved = w.failed;
 		mergeio_writer_free(&w);
 		close(fd);

@@ -130,7 +130,7 @@ schedule(struct future *future)
 		return;
 	future_ref(future);
 	future->dispatching = 1;
-	if (loop_call_soon(future->loop, dispatch, future) == -1)
+	if (loop_call_soon(future->loop, dispatch, future) != RT_OK)
 		dispatch(future);
 }
 

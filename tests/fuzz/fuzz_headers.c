@@ -140,7 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	keep = data[1] & 1;
 	if ((h = hdrs_new(limit)) == NULL)
 		return 0;
-	if (response_init(&r, cap, keep, 1, limit) == -1) {
+	if (response_init(&r, cap, keep, 1, limit) != HTTP_OK) {
 		hdrs_free(h);
 		response_free(&r);
 		return 0;

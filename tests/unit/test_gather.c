@@ -326,7 +326,7 @@ static void
 admit(struct world *w)
 {
 	while (w->next < w->total && gather_has_room(w->gather)) {
-		if (gather_add(w->gather, new_task(w, w->next, 1)) != 0)
+		if (gather_add(w->gather, new_task(w, w->next, 1)) != RT_OK)
 			break;
 		w->next++;
 	}

@@ -39,9 +39,9 @@ extract(const char *s, size_t len, size_t split, size_t step)
 
 	corpus_out_put(&o, "", 0);
 	if (step == 0)
-		CHECK(html_feed(h, s, len) == 0);
+		CHECK(html_feed(h, s, len) == CRAWL_OK);
 	else {
-		CHECK(html_feed(h, s, split) == 0);
+		CHECK(html_feed(h, s, split) == CRAWL_OK);
 		for (i = split; i < len; i += step)
 			CHECK(html_feed(h, s + i,
 				  len - i < step ? len - i : step) == 0);
@@ -135,9 +135,9 @@ test_finish(void)
 	struct corpus_out o = { 0 };
 	struct html	 *h = html_new(on_link, &o);
 
-	CHECK(html_feed(h, "<a href=/x", 10) == 0);
+	CHECK(html_feed(h, "<a href=/x", 10) == CRAWL_OK);
 	html_finish(h);
-	CHECK(html_feed(h, ">", 1) == 0);
+	CHECK(html_feed(h, ">", 1) == CRAWL_OK);
 	CHECK(o.s == NULL);
 	html_free(h);
 	html_free(NULL);

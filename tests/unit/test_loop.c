@@ -285,7 +285,7 @@ test_ring_growth(void)
 	log.loop = loop_new();
 	for (i = 0; i < 1000; i++) {
 		e[i] = (struct entry){ &log, i, 0 };
-		if (loop_call_soon(log.loop, log_value, &e[i]) != 0)
+		if (loop_call_soon(log.loop, log_value, &e[i]) != RT_OK)
 			ok = 0;
 	}
 	CHECK(ok);

@@ -105,7 +105,7 @@ crawlpage_feed(struct crawlpage *pg, struct task *task, const char *data,
 {
 	if (!pg->decided)
 		decide(pg, task, claim, arg);
-	if (pg->html != NULL && html_feed(pg->html, data, len) == -1) {
+	if (pg->html != NULL && html_feed(pg->html, data, len) != CRAWL_OK) {
 		html_free(pg->html);
 		pg->html = NULL;
 	}

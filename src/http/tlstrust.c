@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 
 #include "msgs.h"
@@ -100,6 +101,28 @@ curl_default_paths(char **cafile, char **capath)
  * in a shared store what it finds stays found. Returns NULL when the
  * files cannot be loaded.
  */
+/*
+ * Decodes every certificate's extensions now. OpenSSL 3.0 caches them on
+ * a certificate's first use in a chain, writing under the certificate's
+ * lock but testing whether it is done without it; with the store shared
+ * by workers, the first TLS handshakes on two threads would race there
+ * (ThreadSanitizer sees it). Done at load, before any worker starts, the
+ * cache is only read afterwards. (Certificates a CA directory supplies on
+ * demand are still cached on first use.)
+ */
+static void
+cache_extensions(X509_STORE *store)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	X509 *x;
+	int   i;
+
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if ((x = X509_OBJECT_get0_X509(
+			 sk_X509_OBJECT_value(objs, i))) != NULL)
+			(void)X509_get_extension_flags(x);
+}
+
 static X509_STORE *
 store_load(const char *cafile, const char *capath)
 {
@@ -115,6 +138,7 @@ store_load(const char *cafile, const char *capath)
 		ERR_clear_error();
 		return NULL;
 	}
+	cache_extensions(store);
 	return store;
 }
 

@@ -99,16 +99,6 @@ curl_default_paths(char **cafile, char **capath)
 }
 
 /*
- * Builds the store libcurl would build for each connection, flags
- * included: with verification on, libcurl (7.88 and 8.x) sets
- * TRUSTED_FIRST and PARTIAL_CHAIN on every store it fills. Setting them
- * here also means 7.88, which sets them again on the store it finds in
- * the SSL_CTX (ours), changes nothing in a store that is shared.
- * A directory is looked up lazily by OpenSSL, certificate by certificate;
- * in a shared store what it finds stays found. Returns NULL when the
- * files cannot be loaded.
- */
-/*
  * Has OpenSSL parse and cache every loaded certificate's extensions now,
  * on this thread. Left to itself, OpenSSL 3.0 does that on a
  * certificate's first use in a verification and later checks whether it
@@ -131,6 +121,16 @@ store_cache_extensions(X509_STORE *store)
 			(void)X509_get_extension_flags(x);
 }
 
+/*
+ * Builds the store libcurl would build for each connection, flags
+ * included: with verification on, libcurl (7.88 and 8.x) sets
+ * TRUSTED_FIRST and PARTIAL_CHAIN on every store it fills. Setting them
+ * here also means 7.88, which sets them again on the store it finds in
+ * the SSL_CTX (ours), changes nothing in a store that is shared.
+ * A directory is looked up lazily by OpenSSL, certificate by certificate;
+ * in a shared store what it finds stays found. Returns NULL when the
+ * files cannot be loaded.
+ */
 static X509_STORE *
 store_load(const char *cafile, const char *capath)
 {

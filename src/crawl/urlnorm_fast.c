@@ -53,8 +53,7 @@ is_digit(int c)
 static int
 unreserved(int c)
 {
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' ||
-	    c == '~';
+	return urlnorm_class[c] & UC_UNRESERVED;
 }
 
 /* An upper-case hex digit's value, or -1 (lower case is not normal). */
@@ -81,38 +80,14 @@ plain_text(const char *s, size_t n, int query)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (unreserved(c))
+		if (urlnorm_class[c] & UC_PLAIN)
 			continue;
-		switch (c) {
-		case '/':
-		case '!':
-		case '$':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case ';':
-		case '=':
-		case ':':
-		case '@':
+		if (c == '?' && query)
 			continue;
-		case '?':
-			if (query)
-				continue;
+		if (c != '%' || i + 2 >= n || (hi = upper_hex(s[i + 1])) < 0 ||
+		    (lo = upper_hex(s[i + 2])) < 0 || unreserved(hi * 16 + lo))
 			return 0;
-		case '%':
-			if (i + 2 >= n || (hi = upper_hex(s[i + 1])) < 0 ||
-			    (lo = upper_hex(s[i + 2])) < 0 ||
-			    unreserved(hi * 16 + lo))
-				return 0;
-			i += 2;
-			continue;
-		default:
-			return 0;
-		}
+		i += 2;
 	}
 	return 1;
 }
@@ -155,8 +130,8 @@ plain_host(const char *s, size_t n, int lower)
 			continue;
 		}
 		c = (unsigned char)s[i];
-		if (!(is_digit(c) || c == '-' || (c >= 'a' && c <= 'z') ||
-			(!lower && c >= 'A' && c <= 'Z')))
+		if (!(urlnorm_class[c] & UC_HOST) &&
+		    (lower || c < 'A' || c > 'Z'))
 			return 0;
 	}
 	/* start is past the end now; the last label began after the last

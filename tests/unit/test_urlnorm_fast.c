@@ -446,10 +446,35 @@ test_random(void)
 	}
 }
 
+/* The byte classes, against their definitions. */
+static void
+test_classes(void)
+{
+	int c, want;
+
+	for (c = 0; c < 256; c++) {
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+		int unres = alnum || (c != 0 && strchr("-._~", c) != NULL);
+
+		want = unres ? UC_UNRESERVED : 0;
+		if (c <= 0x20 || c >= 0x7f ||
+		    (c != 0 && strchr("\"<>\\^`{|}", c) != NULL))
+			want |= UC_ENCODE;
+		if (unres || (c != 0 && strchr("/!$&'()*+,;=:@", c) != NULL))
+			want |= UC_PLAIN;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-')
+			want |= UC_HOST;
+		CHECK_INT(urlnorm_class[c], want);
+	}
+}
+
 int
 main(void)
 {
 	url_global_init();
+	RUN(test_classes);
 	RUN(test_table);
 	RUN(test_taken);
 	RUN(test_random);

@@ -247,6 +247,36 @@ parse_normal(const char *url, size_t n, struct parts *p)
 	    plain_text(p->query, p->query_len, 1);
 }
 
+/*
+ * parse_normal for a link's base. A page's links all come with the same
+ * base, so the last one parsed on this thread is kept (its text and its
+ * parts, which then point into the copy: the bytes are the same).
+ */
+static int
+parse_base(const char *base, size_t n, struct parts *p)
+{
+	static _Thread_local char	  last[FAST_MAX + 1];
+	static _Thread_local size_t	  last_len;
+	static _Thread_local struct parts last_parts;
+
+	if (n > 0 && n == last_len && memcmp(base, last, n) == 0) {
+		*p = last_parts;
+		return 1;
+	}
+	if (n > FAST_MAX || !parse_normal(base, n, p))
+		return 0;
+	memcpy(last, base, n);
+	last_len = n;
+	last_parts = *p;
+	last_parts.host = last + (p->host - base);
+	if (p->port != NULL)
+		last_parts.port = last + (p->port - base);
+	last_parts.path = last + (p->path - base);
+	if (p->query != NULL)
+		last_parts.query = last + (p->query - base);
+	return 1;
+}
+
 int
 urlnorm_fast_is_normal(const char *url, size_t n)
 {
@@ -394,7 +424,7 @@ urlnorm_fast_resolve(
 	char	    *res;
 	int	     ok = 1;
 
-	if (link_len > FAST_MAX || bn > FAST_MAX || !parse_normal(base, bn, &b))
+	if (link_len > FAST_MAX || !parse_base(base, bn, &b))
 		return 0;
 	m = urlnorm_prep(link, link_len, t, l);
 	if (m == 0) {

@@ -344,6 +344,28 @@ test_taken(void)
 		CHECK(!urlnorm_fast_is_normal(bases[i], strlen(bases[i])));
 }
 
+/* A base is known by its bytes, not its address: one buffer, two bases. */
+static void
+test_same_buffer(void)
+{
+	char  buf[32];
+	char *out = NULL;
+
+	strcpy(buf, "http://a.b/x/y");
+	CHECK(urlnorm_fast_resolve(buf, "z", 1, &out));
+	CHECK_STR(out, "http://a.b/x/z");
+	free(out);
+	strcpy(buf, "http://c.d/q/r");
+	out = NULL;
+	CHECK(urlnorm_fast_resolve(buf, "z", 1, &out));
+	CHECK_STR(out, "http://c.d/q/z");
+	free(out);
+	strcpy(buf, "http://c.d/q/r?");
+	out = NULL;
+	CHECK(!urlnorm_fast_resolve(buf, "z", 1, &out));
+	CHECK(out == NULL);
+}
+
 static unsigned
 next_rand(unsigned *state, unsigned n)
 {
@@ -477,6 +499,7 @@ main(void)
 	RUN(test_classes);
 	RUN(test_table);
 	RUN(test_taken);
+	RUN(test_same_buffer);
 	RUN(test_random);
 	/* Both paths are exercised, and often. */
 	CHECK(taken > 20000);

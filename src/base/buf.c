@@ -81,31 +81,31 @@ buf_reserve(struct buf *b, size_t n)
 	return b->cap - b->len - 1 < room ? b->cap - b->len - 1 : room;
 }
 
-int
+enum base_err
 buf_append(struct buf *b, const void *data, size_t len)
 {
 	/* Written so that no sum can overflow: len <= limit - b->len. */
 	if (len > b->limit - b->len)
-		return -1;
+		return BASE_ERR_NOROOM;
 	if (len == 0)
-		return 0;
+		return BASE_OK;
 	if (b->len + len == SIZE_MAX)
-		return -1; /* no room left for the NUL */
+		return BASE_ERR_NOROOM; /* no room left for the NUL */
 	if (grow(b, b->len + len + 1) == -1)
-		return -1;
+		return BASE_ERR_NOROOM;
 	memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
-	return 0;
+	return BASE_OK;
 }
 
-int
+enum base_err
 buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));
 }
 
-int
+enum base_err
 buf_putc(struct buf *b, char c)
 {
 	return buf_append(b, &c, 1);

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "baseerr.h"
+
 struct buf {
 	char  *data; /* NUL-terminated when len > 0 or after buf_cstr() */
 	size_t len;
@@ -26,10 +28,10 @@ void buf_free(struct buf *b);
 void buf_clear(struct buf *b);
 
 /*
- * Appends len bytes. Returns 0, or -1 when memory runs out or the limit
- * would be passed; on -1 the buffer is unchanged.
+ * Appends len bytes. Returns BASE_OK, or BASE_ERR_NOROOM when memory runs
+ * out or the limit would be passed; the buffer is then unchanged.
  */
-int buf_append(struct buf *b, const void *data, size_t len);
+enum base_err buf_append(struct buf *b, const void *data, size_t len);
 
 /*
  * Makes room for n more bytes (fewer near the limit) without adding any,
@@ -40,10 +42,10 @@ int buf_append(struct buf *b, const void *data, size_t len);
 size_t buf_reserve(struct buf *b, size_t n);
 
 /* Appends a C string, as buf_append. */
-int buf_puts(struct buf *b, const char *s);
+enum base_err buf_puts(struct buf *b, const char *s);
 
 /* Appends one byte, as buf_append. */
-int buf_putc(struct buf *b, char c);
+enum base_err buf_putc(struct buf *b, char c);
 
 /* Removes the first n bytes (n <= len), moving the rest to the front. */
 void buf_consume(struct buf *b, size_t n);

@@ -53,7 +53,7 @@ put_utf8(struct buf *out, unsigned long cp)
 	return buf_append(out, u, n);
 }
 
-int
+enum base_err
 jsonscan_decode_string(const char *lit, size_t len, struct buf *out)
 {
 	const char   *s, *end, *run;
@@ -62,26 +62,26 @@ jsonscan_decode_string(const char *lit, size_t len, struct buf *out)
 	int	      c;
 
 	if (len < 2 || lit[0] != '"' || lit[len - 1] != '"')
-		return -1;
+		return BASE_ERR_MALFORMED;
 	s = lit + 1;
 	end = lit + len - 1;
 	while (s < end) {
 		/* Plain bytes are copied a run at a time. */
 		for (run = s; s < end && *s != '\\'; s++)
 			if ((unsigned char)*s < 0x20 || *s == '"')
-				return -1;
+				return BASE_ERR_MALFORMED;
 		if (s > run && buf_append(out, run, (size_t)(s - run)) == -1)
-			return -1;
+			return BASE_ERR_NOROOM;
 		if (s == end)
 			break;
 		if (end - s < 2)
-			return -1;
+			return BASE_ERR_MALFORMED;
 		switch (c = (unsigned char)s[1]) {
 		case '"':
 		case '\\':
 		case '/':
 			if (buf_putc(out, (char)c) == -1)
-				return -1;
+				return BASE_ERR_NOROOM;
 			s += 2;
 			continue;
 		case 'b':
@@ -101,7 +101,7 @@ jsonscan_decode_string(const char *lit, size_t len, struct buf *out)
 			break;
 		case 'u':
 			if ((hi = read_u16(s, (size_t)(end - s))) == -1)
-				return -1;
+				return BASE_ERR_MALFORMED;
 			s += 6;
 			cp = (unsigned long)hi;
 			if (hi >= 0xd800 && hi <= 0xdbff &&
@@ -114,16 +114,16 @@ jsonscan_decode_string(const char *lit, size_t len, struct buf *out)
 			} else if (hi >= 0xd800 && hi <= 0xdfff)
 				cp = 0xfffd;
 			if (put_utf8(out, cp) == -1)
-				return -1;
+				return BASE_ERR_NOROOM;
 			continue;
 		default:
-			return -1;
+			return BASE_ERR_MALFORMED;
 		}
 		if (buf_putc(out, (char)c) == -1)
-			return -1;
+			return BASE_ERR_NOROOM;
 		s += 2;
 	}
-	return 0;
+	return BASE_OK;
 }
 
 static int
@@ -213,7 +213,7 @@ is_key(const char *lit, size_t len, const char *key)
 	return yes;
 }
 
-int
+enum base_err
 jsonscan_find_value(const char *s, size_t len, const char *key,
     const char **val, size_t *vallen)
 {
@@ -222,36 +222,37 @@ jsonscan_find_value(const char *s, size_t len, const char *key,
 
 	i = skip_space(s, len, 0);
 	if (i >= len || s[i++] != '{')
-		return -1;
+		return BASE_ERR_ABSENT;
 	for (;;) {
 		i = skip_space(s, len, i);
 		if (i >= len || s[i] != '"')
-			return -1;
+			return BASE_ERR_ABSENT;
 		if ((kend = string_end(s, len, i)) == 0)
-			return -1;
+			return BASE_ERR_ABSENT;
 		found = is_key(s + i, kend - i, key);
 		i = skip_space(s, len, kend);
 		if (i >= len || s[i++] != ':')
-			return -1;
+			return BASE_ERR_ABSENT;
 		i = skip_space(s, len, i);
 		if ((vend = value_end(s, len, i)) == 0 || vend == i)
-			return -1;
+			return BASE_ERR_ABSENT;
 		if (found) {
 			*val = s + i;
 			*vallen = vend - i;
-			return 0;
+			return BASE_OK;
 		}
 		i = skip_space(s, len, vend);
 		if (i >= len || s[i++] != ',')
-			return -1;
+			return BASE_ERR_ABSENT;
 	}
 }
 
-int
+enum base_err
 jsonscan_find_string(const char *s, size_t len, const char *key,
     const char **lit, size_t *litlen)
 {
-	if (jsonscan_find_value(s, len, key, lit, litlen) == -1 || **lit != '"')
-		return -1;
-	return 0;
+	if (jsonscan_find_value(s, len, key, lit, litlen) != BASE_OK ||
+	    **lit != '"')
+		return BASE_ERR_ABSENT;
+	return BASE_OK;
 }

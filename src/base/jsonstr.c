@@ -182,7 +182,7 @@ plain_run(const unsigned char *s, size_t len)
  * of bytes that need no change (plain bytes and valid multi-byte
  * sequences) are still copied with one buf_append each.
  */
-int
+enum base_err
 jsonstr_append(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -201,7 +201,7 @@ jsonstr_append(struct buf *out, const char *s, size_t len)
 		*d++ = '"';
 		*d = '\0';
 		out->len += len + 2;
-		return 0;
+		return BASE_OK;
 	}
 	*d = '\0';
 	out->len += i + 1;
@@ -229,7 +229,7 @@ jsonstr_append(struct buf *out, const char *s, size_t len)
 	if ((i > run && buf_append(out, s + run, i - run) == -1) ||
 	    buf_putc(out, '"') == -1)
 		goto fail;
-	return 0;
+	return BASE_OK;
 
 fail:
 	/*
@@ -239,5 +239,5 @@ fail:
 	out->len = oldlen;
 	if (out->data != NULL)
 		out->data[oldlen] = '\0';
-	return -1;
+	return BASE_ERR_NOROOM;
 }

@@ -19,9 +19,10 @@
  * code points above U+10FFFF, a sequence cut off at the end) becomes U+FFFD.
  * '"' and '\' are escaped, \b \f \n \r \t use their short escapes, and every
  * other byte below 0x20 (NUL included) and 0x7f is written as \u00XX.
- * Returns 0, or -1 if out cannot take it (out is then unchanged).
+ * Returns BASE_OK, or BASE_ERR_NOROOM if out cannot take it (out is then
+ * unchanged).
  */
-int jsonstr_append(struct buf *out, const char *s, size_t len);
+enum base_err jsonstr_append(struct buf *out, const char *s, size_t len);
 
 /*
  * Returns 1 when the len bytes at s are valid UTF-8 (as defined above, NUL

@@ -33,21 +33,21 @@ pq_item_init(struct pq_item *item)
 	item->index = PQ_NONE;
 }
 
-static int
+static enum base_err
 resize(struct pq *pq, size_t cap)
 {
 	struct pq_item **items;
 
 	if (cap > (size_t)-1 / sizeof(*items))
-		return -1;
+		return BASE_ERR_NOROOM;
 	if ((items = realloc(pq->items, cap * sizeof(*items))) == NULL)
-		return -1;
+		return BASE_ERR_NOROOM;
 	pq->items = items;
 	pq->cap = cap;
-	return 0;
+	return BASE_OK;
 }
 
-int
+enum base_err
 pq_reserve(struct pq *pq, size_t n)
 {
 	size_t cap;
@@ -56,7 +56,7 @@ pq_reserve(struct pq *pq, size_t n)
 		cap = pq->cap < PQ_MIN_CAP ? PQ_MIN_CAP : pq->cap;
 		while (cap < n) {
 			if (cap > (size_t)-1 / 2)
-				return -1;
+				return BASE_ERR_NOROOM;
 			cap *= 2;
 		}
 		return resize(pq, cap);
@@ -68,7 +68,7 @@ pq_reserve(struct pq *pq, size_t n)
 	 */
 	if (pq->cap > PQ_MIN_CAP && n < pq->cap / 4 && pq->count < pq->cap / 4)
 		(void)resize(pq, pq->cap / 2);
-	return 0;
+	return BASE_OK;
 }
 
 static void
@@ -115,14 +115,14 @@ sift_down(struct pq *pq, size_t i)
 	place(pq, i, item);
 }
 
-int
+enum base_err
 pq_push(struct pq *pq, struct pq_item *item)
 {
-	if (pq->count == pq->cap && pq_reserve(pq, pq->count + 1) == -1)
-		return -1;
+	if (pq->count == pq->cap && pq_reserve(pq, pq->count + 1) != BASE_OK)
+		return BASE_ERR_NOROOM;
 	place(pq, pq->count++, item);
 	sift_up(pq, item->index);
-	return 0;
+	return BASE_OK;
 }
 
 struct pq_item *

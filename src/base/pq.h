@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "baseerr.h"
+
 /* Position of an item that is in no heap. */
 #define PQ_NONE ((size_t)-1)
 
@@ -42,17 +44,17 @@ void pq_item_init(struct pq_item *item);
 /*
  * Makes room for n items, so that pq_push() cannot fail while the heap
  * holds fewer than n. When the array is far larger than n (and than the
- * items held) it is shrunk, best effort. Returns 0, or -1 when out of
- * memory (the heap is unchanged). Cost: O(n) when it reallocates, which
+ * items held) it is shrunk, best effort. Returns BASE_OK, or
+ * BASE_ERR_NOROOM when out of memory (the heap is unchanged). Cost: O(n) when it reallocates, which
  * doubling makes O(1) amortised.
  */
-int pq_reserve(struct pq *pq, size_t n);
+enum base_err pq_reserve(struct pq *pq, size_t n);
 
 /*
- * Adds an item that is in no heap. Returns 0, or -1 when out of memory
- * (the item stays out). Cost: O(log n), plus growth as pq_reserve().
+ * Adds an item that is in no heap. Returns BASE_OK, or BASE_ERR_NOROOM
+ * when out of memory (the item stays out). Cost: O(log n), plus growth as pq_reserve().
  */
-int pq_push(struct pq *pq, struct pq_item *item);
+enum base_err pq_push(struct pq *pq, struct pq_item *item);
 
 /* Returns the least item, or NULL when empty. Cost: O(1). */
 struct pq_item *pq_top(const struct pq *pq);

@@ -265,7 +265,7 @@ setup(struct app *app)
 	writer_on_drain(app->writer, records_on_drain, app);
 	writer_on_partial(app->writer, records_on_partial, app);
 	signals_restore_on_exit(STDOUT_FILENO, writer_saved_flags(app->writer));
-	if (writer_watch_reader(app->writer) == -1)
+	if (writer_watch_reader(app->writer) != REPORT_OK)
 		return -1;
 	if (cfg->order == ORDER_INPUT)
 		app->gather = gather_new(cfg->window, records_emit, app);
@@ -356,7 +356,7 @@ report_summary(struct app *app)
 	if (cfg->summary && !app->out->reader_gone)
 		summary_print(app->summary, stderr);
 	if (cfg->summary_json != NULL &&
-	    summary_write_json(app->summary, cfg->summary_json) == -1) {
+	    summary_write_json(app->summary, cfg->summary_json) != REPORT_OK) {
 		msgs_warnc(errno, "%s", cfg->summary_json);
 		app->out->output_failed = 1;
 	}
@@ -385,7 +385,7 @@ app_run(const struct config *cfg, struct outcome *out)
 	feed_pump(&app);
 	if (!(app.input_done && app_outstanding(&app) == 0 &&
 		writer_idle(app.writer)) &&
-	    loop_run(app.loop) == -1) {
+	    loop_run(app.loop) != RT_OK) {
 		msgs_warnx("event loop failed");
 		out->internal = 1;
 	}
@@ -396,7 +396,7 @@ app_run(const struct config *cfg, struct outcome *out)
 	 * a failure): one that fails here has no later loop turn to be
 	 * reported on, so it is handled at once.
 	 */
-	if (writer_flush(app.writer) == -1)
+	if (writer_flush(app.writer) != REPORT_OK)
 		records_on_write_failure(&app);
 	report_summary(&app);
 	out->first_reached = out->first && app.successes >= (size_t)cfg->first;

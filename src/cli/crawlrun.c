@@ -45,12 +45,12 @@ crawlrun_setup(struct app *app, struct fetch_options *fo)
 		return -1;
 	}
 	for (i = 0; i < cfg->nincludes; i++)
-		if (scope_include(
-			app->scope, cfg->includes[i], err, sizeof(err)) == -1)
+		if (scope_include(app->scope, cfg->includes[i], err,
+			sizeof(err)) != CRAWL_OK)
 			goto bad_regex;
 	for (i = 0; i < cfg->nexcludes; i++)
-		if (scope_exclude(
-			app->scope, cfg->excludes[i], err, sizeof(err)) == -1)
+		if (scope_exclude(app->scope, cfg->excludes[i], err,
+			sizeof(err)) != CRAWL_OK)
 			goto bad_regex;
 	memset(&cc, 0, sizeof(cc));
 	cc.depth = (size_t)cfg->depth;
@@ -139,7 +139,7 @@ void
 crawlrun_pump(struct app *app)
 {
 	struct task *task;
-	int	     rc;
+	enum rt_err  rc;
 
 	if (app->crawler == NULL)
 		return;
@@ -157,7 +157,7 @@ crawlrun_pump(struct app *app)
 			rc = gather_add(app->gather, task);
 		else
 			rc = as_completed_add(app->completed, task);
-		if (rc == -1) {
+		if (rc != RT_OK) {
 			/* The scheduler lets go in its done-callback. */
 			task_cancel(task, "out of memory");
 			msgs_warnx("out of memory: a link is not fetched");

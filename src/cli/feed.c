@@ -37,7 +37,7 @@ void
 feed_pump_soon(struct app *app)
 {
 	if (!app->pump_scheduled &&
-	    loop_call_soon(app->loop, pump_later, app) == 0)
+	    loop_call_soon(app->loop, pump_later, app) == RT_OK)
 		app->pump_scheduled = 1;
 }
 
@@ -138,7 +138,8 @@ static void
 admit(struct app *app, const char *line, size_t len, int truncated)
 {
 	struct task *task;
-	int	     requestable, rc;
+	int	     requestable;
+	enum rt_err  rc;
 	size_t	     index = app->lines++;
 	/* Arguments are all read at the start: their queue time runs
 	 * from there. */
@@ -172,13 +173,13 @@ admit(struct app *app, const char *line, size_t len, int truncated)
 		rc = gather_add(app->gather, task);
 	else
 		rc = as_completed_add(app->completed, task);
-	if (rc == -1) {
+	if (rc != RT_OK) {
 		/* Out of memory (may_admit() kept the window). The
 		 * scheduler lets go of the task in its done-callback,
 		 * which runs on a later turn: free it after that. */
 		task_cancel(task, "out of memory");
 		if (!requestable ||
-		    loop_call_soon(app->loop, free_task_later, task) == -1)
+		    loop_call_soon(app->loop, free_task_later, task) != RT_OK)
 			task_free(task);
 		admit_failed(app, index, line, len);
 		return;

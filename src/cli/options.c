@@ -281,7 +281,7 @@ set_scope(struct config *cfg, const char *arg)
 {
 	enum scope_kind kind;
 
-	if (scope_kind_parse(arg, &kind) == -1)
+	if (scope_kind_parse(arg, &kind) != CRAWL_OK)
 		return -1;
 	cfg->scope = (int)kind;
 	cfg->crawl_only = "--scope";

@@ -37,12 +37,12 @@ records_put(struct app *app, const struct record *rec)
 
 	if (app_output_lost(app))
 		return 0;
-	if (output_record(app->output, out, rec) == -1) {
+	if (output_record(app->output, out, rec) != REPORT_OK) {
 		fallback = 1;
 		app->out->internal = 1;
 		if (rec->path != NULL)
 			(void)unlink(rec->path);
-		if (output_fallback(out, rec) == 0)
+		if (output_fallback(out, rec) == REPORT_OK)
 			msgs_warnx("record %zu: out of memory: written as an "
 				   "internal error",
 			    rec->index);
@@ -109,7 +109,7 @@ records_emit(struct task *task, void *arg)
 	struct app *app = arg;
 
 	if ((app->parked.count > 0 || writer_backlogged(app->writer)) &&
-	    !app_output_lost(app) && taskq_push(&app->parked, task) == 0)
+	    !app_output_lost(app) && taskq_push(&app->parked, task) == RT_OK)
 		return;
 	write_record(app, task);
 }

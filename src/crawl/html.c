@@ -260,7 +260,7 @@ html_new(html_link_fn on_link, void *arg)
 	return h;
 }
 
-int
+enum crawl_err
 html_feed(struct html *h, const void *bytes, size_t len)
 {
 	const unsigned char *p = bytes;
@@ -276,7 +276,7 @@ html_feed(struct html *h, const void *bytes, size_t len)
 		if (h->oom)
 			h->state = S_DONE;
 	}
-	return h->oom ? -1 : 0;
+	return h->oom ? CRAWL_ERR_NOMEM : CRAWL_OK;
 }
 
 void

@@ -36,6 +36,8 @@
 
 #include <stddef.h>
 
+#include "crawlerr.h"
+
 /* The most bytes of one attribute value kept; a longer one is dropped. */
 #define HTML_VALUE_MAX (64 * 1024)
 
@@ -69,10 +71,10 @@ struct html *html_new(html_link_fn on_link, void *arg);
 
 /*
  * Tokenizes the next len bytes of the page, reporting each link whose
- * start tag ends within them. Returns 0, or -1 when memory runs out (the
- * extractor then reports nothing more). Never fails on malformed HTML.
+ * start tag ends within them. Returns CRAWL_OK, or CRAWL_ERR_NOMEM when
+ * memory runs out (the extractor then reports nothing more). Never fails on malformed HTML.
  */
-int html_feed(struct html *h, const void *bytes, size_t len);
+enum crawl_err html_feed(struct html *h, const void *bytes, size_t len);
 
 /*
  * Ends the page. A tag still open at the end is dropped, as the standard

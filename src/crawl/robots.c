@@ -116,11 +116,11 @@ rules_free(struct rules *rs)
 }
 
 /* Memory ran out: from now on nothing is allowed, which is always safe. */
-static int
+static enum crawl_err
 fail(struct robots *r)
 {
 	r->mode = DENY_ALL;
-	return -1;
+	return CRAWL_ERR_NOMEM;
 }
 
 static int
@@ -339,14 +339,14 @@ end_line(struct robots *r)
 	return rc;
 }
 
-int
+enum crawl_err
 robots_feed(struct robots *r, const char *bytes, size_t len)
 {
 	size_t i;
 	char   c;
 
 	if (r->mode != PARSING || r->finished)
-		return 0;
+		return CRAWL_OK;
 	if (len > CRAWL_ROBOTS_MAX - r->fed) {
 		len = CRAWL_ROBOTS_MAX - r->fed;
 		r->cut = 1;
@@ -368,13 +368,13 @@ robots_feed(struct robots *r, const char *bytes, size_t len)
 			r->overlong = 1;
 		}
 	}
-	return 0;
+	return CRAWL_OK;
 }
 
-int
+enum crawl_err
 robots_finish(struct robots *r)
 {
-	int rc = 0;
+	enum crawl_err rc = CRAWL_OK;
 
 	if (r->mode == PARSING && !r->finished) {
 		/* A line cut by the size limit may be a shortened rule. */

@@ -30,6 +30,8 @@
 
 #include <stddef.h>
 
+#include "crawlerr.h"
+
 #define ROBOTS_LINE_MAX	    8192
 #define ROBOTS_MAX_RULES    10000
 #define ROBOTS_MAX_SITEMAPS 100
@@ -57,18 +59,18 @@ struct robots *robots_allow_all(void);
 struct robots *robots_deny_all(void);
 
 /*
- * Parses the next len bytes of the body. Returns 0, or -1 when memory ran
- * out, after which the robots allows nothing (the safe side). Bytes past
+ * Parses the next len bytes of the body. Returns CRAWL_OK, or
+ * CRAWL_ERR_NOMEM when memory ran out, after which the robots allows nothing (the safe side). Bytes past
  * CRAWL_ROBOTS_MAX and bytes fed after robots_finish are ignored.
  */
-int robots_feed(struct robots *r, const char *bytes, size_t len);
+enum crawl_err robots_feed(struct robots *r, const char *bytes, size_t len);
 
 /*
  * Ends the body: parses a last line without a line end and lets go of the
- * parser's buffers. Returns 0, or -1 as robots_feed. Matching before it
+ * parser's buffers. Returns as robots_feed. Matching before it
  * sees the rules parsed so far.
  */
-int robots_finish(struct robots *r);
+enum crawl_err robots_finish(struct robots *r);
 
 /*
  * Returns 1 when the path_and_query ("/a/b?c", as in a request line; ""

@@ -29,7 +29,7 @@ struct scope {
 	struct regex_list include, exclude;
 };
 
-int
+enum crawl_err
 scope_kind_parse(const char *name, enum scope_kind *kind)
 {
 	static const char *const names[] = { "host", "domain", "prefix",
@@ -39,10 +39,10 @@ scope_kind_parse(const char *name, enum scope_kind *kind)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(name, names[i]) == 0) {
 			*kind = (enum scope_kind)i;
-			return 0;
+			return CRAWL_OK;
 		}
 	}
-	return -1;
+	return CRAWL_ERR_UNKNOWN;
 }
 
 struct scope *
@@ -67,7 +67,7 @@ scope_new(enum scope_kind kind, const char **why)
 	return s;
 }
 
-static int
+static enum crawl_err
 add_regex(struct regex_list *l, const char *regex, char *err, size_t errlen)
 {
 	regex_t	 re;
@@ -77,26 +77,26 @@ add_regex(struct regex_list *l, const char *regex, char *err, size_t errlen)
 	if ((rc = regcomp(&re, regex, REG_EXTENDED | REG_NOSUB)) != 0) {
 		if (errlen > 0)
 			regerror(rc, &re, err, errlen);
-		return -1;
+		return rc == REG_ESPACE ? CRAWL_ERR_NOMEM : CRAWL_ERR_REGEX;
 	}
 	if ((v = realloc(l->v, (l->n + 1) * sizeof(*v))) == NULL) {
 		regfree(&re);
 		if (errlen > 0)
 			snprintf(err, errlen, "out of memory");
-		return -1;
+		return CRAWL_ERR_NOMEM;
 	}
 	l->v = v;
 	l->v[l->n++] = re;
-	return 0;
+	return CRAWL_OK;
 }
 
-int
+enum crawl_err
 scope_include(struct scope *s, const char *regex, char *err, size_t errlen)
 {
 	return add_regex(&s->include, regex, err, errlen);
 }
 
-int
+enum crawl_err
 scope_exclude(struct scope *s, const char *regex, char *err, size_t errlen)
 {
 	return add_regex(&s->exclude, regex, err, errlen);

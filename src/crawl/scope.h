@@ -24,15 +24,17 @@
 
 #include <stddef.h>
 
+#include "crawlerr.h"
+
 enum scope_kind { SCOPE_HOST, SCOPE_DOMAIN, SCOPE_PREFIX, SCOPE_ANY };
 
 struct scope;
 
 /*
- * Reads "host", "domain", "prefix" or "any" into *kind. Returns 0, or -1
- * (and *kind untouched) for any other name.
+ * Reads "host", "domain", "prefix" or "any" into *kind. Returns CRAWL_OK,
+ * or CRAWL_ERR_UNKNOWN (and *kind untouched) for any other name.
  */
-int scope_kind_parse(const char *name, enum scope_kind *kind);
+enum crawl_err scope_kind_parse(const char *name, enum scope_kind *kind);
 
 /*
  * A new scope of the given kind with no regular expressions. For
@@ -45,12 +47,15 @@ struct scope *scope_new(enum scope_kind kind, const char **why);
 
 /*
  * Adds a --include (scope_include) or --exclude (scope_exclude) regular
- * expression, compiled with REG_EXTENDED | REG_NOSUB. Returns 0, or -1
- * with regerror's message (or "out of memory") in err, errlen bytes at
- * most, NUL-terminated when errlen > 0; the scope is then unchanged.
+ * expression, compiled with REG_EXTENDED | REG_NOSUB. Returns CRAWL_OK, or
+ * CRAWL_ERR_REGEX or CRAWL_ERR_NOMEM with regerror's message (or "out of
+ * memory") in err, errlen bytes at most, NUL-terminated when errlen > 0;
+ * the scope is then unchanged.
  */
-int scope_include(struct scope *s, const char *regex, char *err, size_t errlen);
-int scope_exclude(struct scope *s, const char *regex, char *err, size_t errlen);
+enum crawl_err scope_include(
+    struct scope *s, const char *regex, char *err, size_t errlen);
+enum crawl_err scope_exclude(
+    struct scope *s, const char *regex, char *err, size_t errlen);
 
 /*
  * The key of the seed at the absolute URL seed_url (any spelling; it is

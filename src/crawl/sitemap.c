@@ -51,16 +51,19 @@ parse(struct sitemap *sm, const unsigned char *p, size_t n)
 	}
 }
 
-static int
-fail(struct sitemap *sm, const char *why)
+/* Keeps the first failure; the parser reports nothing more after it. */
+static enum crawl_err
+fail(struct sitemap *sm, enum crawl_err err, const char *why)
 {
-	if (sm->error == NULL)
+	if (sm->error == NULL) {
 		sm->error = why;
-	return -1;
+		sm->failed = err;
+	}
+	return sm->failed;
 }
 
 /* gzip bytes: inflated and parsed, member after member. */
-static int
+static enum crawl_err
 inflate_some(struct sitemap *sm, const unsigned char *p, size_t n)
 {
 	int rc;
@@ -71,7 +74,8 @@ inflate_some(struct sitemap *sm, const unsigned char *p, size_t n)
 		if (sm->zend) {
 			/* Another member follows. */
 			if (inflateReset(&sm->zs) != Z_OK)
-				return fail(sm, "out of memory");
+				return fail(
+				    sm, CRAWL_ERR_NOMEM, "out of memory");
 			sm->zend = 0;
 		}
 		sm->zs.next_out = sm->out;
@@ -82,54 +86,55 @@ inflate_some(struct sitemap *sm, const unsigned char *p, size_t n)
 			sm->zend = 1;
 			sm->zmembers++;
 		} else if (rc == Z_MEM_ERROR)
-			return fail(sm, "out of memory");
+			return fail(sm, CRAWL_ERR_NOMEM, "out of memory");
 		else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
 			/* Junk after a whole member is ignored, as gzip(1)
 			 * warns and goes on. */
 			if (sm->zmembers > 0 && sm->zs.total_out == 0) {
 				sm->zend = 1;
 				sm->stopped = 1;
-				return 0;
+				return CRAWL_OK;
 			}
-			return fail(sm, "corrupt gzip data");
+			return fail(
+			    sm, CRAWL_ERR_MALFORMED, "corrupt gzip data");
 		} else if (rc == Z_BUF_ERROR ||
 		    (sm->zs.avail_out > 0 && sm->zs.avail_in == 0))
 			break; /* needs more input */
 	}
-	return 0;
+	return CRAWL_OK;
 }
 
-static int
+static enum crawl_err
 consume(struct sitemap *sm, const unsigned char *p, size_t n)
 {
 	if (sm->kind == 1)
 		return inflate_some(sm, p, n);
 	parse(sm, p, n);
-	return 0;
+	return CRAWL_OK;
 }
 
 /* Sets the input kind, gzip or plain XML, and readies inflate. */
-static int
+static enum crawl_err
 decide(struct sitemap *sm, int gzip)
 {
 	sm->kind = gzip ? 1 : 2;
 	if (gzip) {
 		if (inflateInit2(&sm->zs, 15 + 16) != Z_OK)
-			return fail(sm, "out of memory");
+			return fail(sm, CRAWL_ERR_NOMEM, "out of memory");
 		sm->zinit = 1;
 	}
-	return 0;
+	return CRAWL_OK;
 }
 
-int
+enum crawl_err
 sitemap_feed(struct sitemap *sm, const void *bytes, size_t len)
 {
 	const unsigned char *p = bytes;
 
 	if (sm->error != NULL)
-		return -1;
+		return sm->failed;
 	if (sm->finished || len == 0)
-		return 0;
+		return CRAWL_OK;
 	if (sm->kind == 0) {
 		if (!sm->have_first) {
 			sm->first = p[0];
@@ -137,22 +142,22 @@ sitemap_feed(struct sitemap *sm, const void *bytes, size_t len)
 			p++;
 			len--;
 			if (len == 0)
-				return 0;
+				return CRAWL_OK;
 		}
-		if (decide(sm, sm->first == 0x1f && p[0] == 0x8b) == -1 ||
-		    consume(sm, &sm->first, 1) == -1)
-			return -1;
+		if (decide(sm, sm->first == 0x1f && p[0] == 0x8b) != CRAWL_OK ||
+		    consume(sm, &sm->first, 1) != CRAWL_OK)
+			return sm->failed;
 	}
 	return consume(sm, p, len);
 }
 
-int
+enum crawl_err
 sitemap_finish(struct sitemap *sm)
 {
 	if (sm->error != NULL)
-		return -1;
+		return sm->failed;
 	if (sm->finished)
-		return 0;
+		return CRAWL_OK;
 	sm->finished = 1;
 	if (sm->kind == 0 && sm->have_first) {
 		sm->kind = 2;
@@ -160,8 +165,8 @@ sitemap_finish(struct sitemap *sm)
 	}
 	sm->inloc = 0;
 	if (sm->kind == 1 && !sm->zend && !sm->stopped)
-		return fail(sm, "truncated gzip data");
-	return 0;
+		return fail(sm, CRAWL_ERR_MALFORMED, "truncated gzip data");
+	return CRAWL_OK;
 }
 
 size_t

@@ -28,6 +28,8 @@
 
 #include <stddef.h>
 
+#include "crawlerr.h"
+
 /* The longest <loc> value kept, in bytes after decoding. */
 #define SITEMAP_LOC_MAX 8192
 
@@ -47,19 +49,21 @@ struct sitemap;
 struct sitemap *sitemap_new(sitemap_url_fn on_url, void *arg);
 
 /*
- * Parses the next len bytes of the file. Returns 0, or -1 when memory
- * runs out or the gzip data is corrupt (sitemap_error says which); after
- * -1 nothing more is reported and every call returns -1. Bytes past the
+ * Parses the next len bytes of the file. Returns CRAWL_OK, or
+ * CRAWL_ERR_NOMEM or CRAWL_ERR_MALFORMED (corrupt gzip data; sitemap_error
+ * has the message); after a failure nothing more is reported and every
+ * call returns the same error. Bytes past the
  * bounds are ignored and are not an error.
  */
-int sitemap_feed(struct sitemap *sm, const void *bytes, size_t len);
+enum crawl_err sitemap_feed(struct sitemap *sm, const void *bytes, size_t len);
 
 /*
- * Ends the file. A <loc> still open is dropped. Returns 0, or -1 when the
- * parser failed before or the gzip data ends early. Later feeds are
+ * Ends the file. A <loc> still open is dropped. Returns CRAWL_OK, or the
+ * error the parser failed with before, or CRAWL_ERR_MALFORMED when the
+ * gzip data ends early. Later feeds are
  * ignored.
  */
-int sitemap_finish(struct sitemap *sm);
+enum crawl_err sitemap_finish(struct sitemap *sm);
 
 /* The number of URLs reported so far. */
 size_t sitemap_count(const struct sitemap *sm);

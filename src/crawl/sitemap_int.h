@@ -39,16 +39,17 @@ struct sitemap {
 	void	      *arg;
 
 	/* Input: 0 unknown yet, 1 gzip, 2 plain. */
-	int	      kind;
-	unsigned char first; /* a lone first byte, until the second comes */
-	int	      have_first;
-	z_stream      zs;
-	int	      zinit;
-	int	      zend;	/* the current member ended */
-	int	      zmembers; /* members ended */
-	int	      stopped;	/* a bound was reached: ignore the rest */
-	int	      finished;
-	const char   *error;
+	int	       kind;
+	unsigned char  first; /* a lone first byte, until the second comes */
+	int	       have_first;
+	z_stream       zs;
+	int	       zinit;
+	int	       zend;	 /* the current member ended */
+	int	       zmembers; /* members ended */
+	int	       stopped;	 /* a bound was reached: ignore the rest */
+	int	       finished;
+	const char    *error;
+	enum crawl_err failed; /* with error: what kind */
 
 	/* The tokenizer. */
 	enum state     st;

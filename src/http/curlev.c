@@ -388,7 +388,7 @@ curlev_free(struct curlev *ce)
 	free(ce);
 }
 
-int
+enum http_err
 curlev_set_pool(struct curlev *ce, long transfers)
 {
 	/*
@@ -404,29 +404,26 @@ curlev_set_pool(struct curlev *ce, long transfers)
 	 */
 	if (transfers < 1)
 		transfers = 1;
-	return curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, transfers) ==
-		CURLM_OK
-	    ? 0
-	    : -1;
+	ce->last_error =
+	    curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, transfers);
+	return ce->last_error == CURLM_OK ? HTTP_OK : HTTP_ERR_CURL;
 }
 
-CURLcode
-curlev_adopt(struct curlev *ce, CURL *easy)
+/* The options curlev_adopt() sets; returns the first refusal. */
+static CURLcode
+adopt(struct curlev *ce, CURL *easy)
 {
 	CURLcode rc;
 
 #if LIBCURL_VERSION_NUM >= 0x075700
 	/*
-	 * A transfer that ends while its name is still being resolved
-	 * (a timeout, a cancel, the deadline) would otherwise have libcurl
-	 * join its resolver thread on the loop's thread (in socket_action
-	 * or remove_handle), blocking the loop for as long as the resolver
-	 * takes: seconds, or the resolver's
-	 * whole timeout when it never answers. With QUICK_EXIT libcurl
-	 * (7.87 and later) detaches the thread instead; it frees its own
-	 * memory when getaddrinfo() returns, and a run that ends first
-	 * leaves it to the exit. An older libcurl refuses the option, and
-	 * then joins as before.
+	 * A transfer that ends while its name is still being resolved (a
+	 * timeout, a cancel, the deadline) would otherwise have libcurl
+	 * join its resolver thread on the loop's thread, blocking the loop
+	 * for as long as the resolver takes, all its timeout when it never
+	 * answers. With QUICK_EXIT libcurl (7.87 and later) detaches the
+	 * thread, which frees its memory when getaddrinfo() returns (or at
+	 * exit). An older libcurl refuses the option and joins as before.
 	 */
 	if ((rc = curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L)) != CURLE_OK &&
 	    rc != CURLE_UNKNOWN_OPTION)
@@ -442,7 +439,18 @@ curlev_adopt(struct curlev *ce, CURL *easy)
 	return curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, ce);
 }
 
-int
+enum http_err
+curlev_adopt(struct curlev *ce, CURL *easy, char *errbuf)
+{
+	CURLcode rc = adopt(ce, easy);
+
+	if (rc == CURLE_OK)
+		return HTTP_OK;
+	snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+	return HTTP_ERR_CURL;
+}
+
+enum http_err
 curlev_add(struct curlev *ce, CURL *easy)
 {
 	CURL **more;
@@ -452,7 +460,7 @@ curlev_add(struct curlev *ce, CURL *easy)
 		cap = ce->easycap == 0 ? 64 : ce->easycap * 2;
 		if ((more = realloc(ce->easies, cap * sizeof(*more))) == NULL) {
 			ce->last_error = CURLM_OUT_OF_MEMORY;
-			return -1;
+			return HTTP_ERR_NOMEM;
 		}
 		ce->easies = more;
 		ce->easycap = cap;
@@ -460,9 +468,9 @@ curlev_add(struct curlev *ce, CURL *easy)
 	/* libcurl arms the timer from here; the loop then kicks it off. */
 	ce->last_error = curl_multi_add_handle(ce->multi, easy);
 	if (ce->last_error != CURLM_OK)
-		return -1;
+		return HTTP_ERR_CURL;
 	ce->easies[ce->neasies++] = easy;
-	return 0;
+	return HTTP_OK;
 }
 
 void

@@ -13,6 +13,8 @@
 
 #include <curl/curl.h>
 
+#include "httperr.h"
+
 struct curlev;
 struct loop;
 
@@ -34,25 +36,27 @@ void curlev_free(struct curlev *ce);
 
 /*
  * Sizes the connection pool for up to transfers at a time: libcurl keeps
- * at least that many connections open, in use or idle. Returns 0, or -1
- * when libcurl refuses.
+ * at least that many connections open, in use or idle. Returns HTTP_OK, or
+ * HTTP_ERR_CURL when libcurl refuses (its text in curlev_error()).
  */
-int curlev_set_pool(struct curlev *ce, long transfers);
+enum http_err curlev_set_pool(struct curlev *ce, long transfers);
 
 /*
  * Lets the bridge open and close the sockets of a new easy handle's
  * connections (it then keeps an idle keep-alive socket watched between
  * transfers instead of dropping and adding it each time). Once per handle,
  * before its first transfer; the handle must not outlive the bridge.
- * Returns CURLE_OK or libcurl's refusal.
+ * Returns HTTP_OK, or HTTP_ERR_CURL with libcurl's refusal in errbuf
+ * (CURL_ERROR_SIZE bytes).
  */
-CURLcode curlev_adopt(struct curlev *ce, CURL *easy);
+enum http_err curlev_adopt(struct curlev *ce, CURL *easy, char *errbuf);
 
 /*
- * Starts a transfer on a configured easy handle. Returns 0, or -1 with the
- * transfer not started (libcurl's message then in curlev_error()).
+ * Starts a transfer on a configured easy handle. Returns HTTP_OK, or
+ * HTTP_ERR_NOMEM or HTTP_ERR_CURL with the transfer not started (the text
+ * then in curlev_error()).
  */
-int curlev_add(struct curlev *ce, CURL *easy);
+enum http_err curlev_add(struct curlev *ce, CURL *easy);
 
 /* Stops a transfer (finished or not). Safe from loop context only. */
 void curlev_remove(struct curlev *ce, CURL *easy);

@@ -87,7 +87,7 @@ is_ows(char c)
 }
 
 /* Appends sep (may be empty) and len bytes to field f's value. */
-static int
+static enum http_err
 append_value(
     struct hdrs *h, struct field *f, const char *sep, const char *s, size_t len)
 {
@@ -96,21 +96,21 @@ append_value(
 
 	if (add > h->limit - h->bytes) {
 		h->dropped = 1;
-		return -1;
+		return HTTP_ERR_LIMIT;
 	}
 	if ((v = realloc(f->value, f->value_len + add + 1)) == NULL)
-		return -1;
+		return HTTP_ERR_NOMEM;
 	memcpy(v + f->value_len, sep, seplen);
 	memcpy(v + f->value_len + seplen, s, len);
 	f->value = v;
 	f->value_len += add;
 	v[f->value_len] = '\0';
 	h->bytes += add;
-	return 0;
+	return HTTP_OK;
 }
 
 /* Adds a new field; name is already lower-cased. */
-static int
+static enum http_err
 add_field(struct hdrs *h, const char *name, size_t nlen, const char *value,
     size_t vlen)
 {
@@ -118,23 +118,23 @@ add_field(struct hdrs *h, const char *name, size_t nlen, const char *value,
 
 	if (nlen + vlen + FIELD_COST > h->limit - h->bytes) {
 		h->dropped = 1;
-		return -1;
+		return HTTP_ERR_LIMIT;
 	}
 	if (h->n == h->cap) {
 		size_t cap = h->cap == 0 ? 16 : h->cap * 2;
 
 		if ((f = realloc(h->fields, cap * sizeof(*f))) == NULL)
-			return -1;
+			return HTTP_ERR_NOMEM;
 		h->fields = f;
 		h->cap = cap;
 	}
 	f = &h->fields[h->n];
 	f->value_len = 0;
 	if ((f->name = malloc(nlen + 1)) == NULL)
-		return -1;
+		return HTTP_ERR_NOMEM;
 	if ((f->value = malloc(vlen + 1)) == NULL) {
 		free(f->name);
-		return -1;
+		return HTTP_ERR_NOMEM;
 	}
 	memcpy(f->name, name, nlen);
 	f->name[nlen] = '\0';
@@ -143,10 +143,10 @@ add_field(struct hdrs *h, const char *name, size_t nlen, const char *value,
 	f->value_len = vlen;
 	h->bytes += nlen + vlen + FIELD_COST;
 	h->last = h->n++;
-	return 0;
+	return HTTP_OK;
 }
 
-int
+enum http_err
 hdrs_feed(struct hdrs *h, const char *line, size_t len)
 {
 	char	    name[256];
@@ -157,10 +157,10 @@ hdrs_feed(struct hdrs *h, const char *line, size_t len)
 		len--;
 	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		hdrs_reset(h);
-		return 0;
+		return HTTP_OK;
 	}
 	if (len == 0)
-		return 0;
+		return HTTP_OK;
 	if (is_ows(line[0])) {
 		/* Folded: more of the previous field's value. */
 		while (len > 0 && is_ows(line[0]))
@@ -168,20 +168,20 @@ hdrs_feed(struct hdrs *h, const char *line, size_t len)
 		while (len > 0 && is_ows(line[len - 1]))
 			len--;
 		if (h->last == NO_FIELD || len == 0)
-			return 0;
+			return HTTP_OK;
 		return append_value(h, &h->fields[h->last], " ", line, len);
 	}
 	h->last = NO_FIELD;
 	if ((colon = memchr(line, ':', len)) == NULL)
-		return 0;
+		return HTTP_OK;
 	nlen = (size_t)(colon - line);
 	if (nlen == 0 || nlen >= sizeof(name))
-		return 0;
+		return HTTP_OK;
 	for (i = 0; i < nlen; i++) {
 		unsigned char c = (unsigned char)line[i];
 
 		if (!is_tchar(c))
-			return 0;
+			return HTTP_OK;
 		name[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	name[nlen] = '\0';
@@ -193,11 +193,13 @@ hdrs_feed(struct hdrs *h, const char *line, size_t len)
 		vlen--;
 	for (i = 0; i < h->n; i++)
 		if (strcmp(h->fields[i].name, name) == 0) {
-			if (append_value(h, &h->fields[i], ", ", value, vlen) ==
-			    -1)
-				return -1;
+			enum http_err rc =
+			    append_value(h, &h->fields[i], ", ", value, vlen);
+
+			if (rc != HTTP_OK)
+				return rc;
 			h->last = i;
-			return 0;
+			return HTTP_OK;
 		}
 	return add_field(h, name, nlen, value, vlen);
 }

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "httperr.h"
+
 struct hdrs;
 
 /* Returns an empty set keeping at most limit bytes, or NULL (no memory). */
@@ -34,10 +36,10 @@ void hdrs_reset(struct hdrs *h);
  * - a line starting with a space or tab continues the previous field's
  *   value (obsolete line folding), joined with one space;
  * - a blank line or any other line is ignored.
- * Returns 0, or -1 when the field was dropped (past the limit or out of
- * memory); the set stays consistent either way.
+ * Returns HTTP_OK, or HTTP_ERR_LIMIT or HTTP_ERR_NOMEM when the field was
+ * dropped; the set stays consistent either way.
  */
-int hdrs_feed(struct hdrs *h, const char *line, size_t len);
+enum http_err hdrs_feed(struct hdrs *h, const char *line, size_t len);
 
 /* Returns the number of distinct fields kept. */
 size_t hdrs_count(const struct hdrs *h);

@@ -49,7 +49,7 @@ record_init(struct record *rec)
 	rec->parent = -1;
 }
 
-int
+enum http_err
 record_add_link(struct record *rec, const char *url)
 {
 	size_t len = strlen(url) + 1, cap;
@@ -61,14 +61,14 @@ record_add_link(struct record *rec, const char *url)
 		    ? rec->links_cap * 2
 		    : rec->links_len + len + 256;
 		if ((grown = realloc(rec->links, cap)) == NULL)
-			return -1;
+			return HTTP_ERR_NOMEM;
 		rec->links = grown;
 		rec->links_cap = cap;
 	}
 	memcpy(rec->links + rec->links_len, url, len);
 	rec->links_len += len;
 	rec->nlinks++;
-	return 0;
+	return HTTP_OK;
 }
 
 void
@@ -114,7 +114,7 @@ record_time_name(enum record_time which)
 	return time_names[which];
 }
 
-int
+enum http_err
 record_set_error(struct record *rec, enum record_state state,
     enum record_error error, const char *message)
 {
@@ -122,6 +122,6 @@ record_set_error(struct record *rec, enum record_state state,
 	rec->error = error;
 	free(rec->error_message);
 	if ((rec->error_message = strdup(message)) == NULL)
-		return -1;
-	return 0;
+		return HTTP_ERR_NOMEM;
+	return HTTP_OK;
 }

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "httperr.h"
+
 struct hdrs;
 
 enum record_state {
@@ -95,10 +97,10 @@ void record_init(struct record *rec);
 void record_clear(struct record *rec);
 
 /*
- * Appends the NUL-terminated URL url to the record's links. Returns 0, or
- * -1 when out of memory (the links are then unchanged).
+ * Appends the NUL-terminated URL url to the record's links. Returns
+ * HTTP_OK, or HTTP_ERR_NOMEM (the links are then unchanged).
  */
-int record_add_link(struct record *rec, const char *url);
+enum http_err record_add_link(struct record *rec, const char *url);
 
 /* Returns the error code's name, as in the contract ("dns" ...), or NULL. */
 const char *record_error_name(enum record_error error);
@@ -110,10 +112,10 @@ const char *record_state_name(enum record_state state);
 const char *record_time_name(enum record_time which);
 
 /*
- * Sets state, error code and a copy of the message. Returns 0, or -1 when
- * out of memory (the message is then a fixed "out of memory").
+ * Sets state, error code and a copy of the message. Returns HTTP_OK, or
+ * HTTP_ERR_NOMEM (the message is then a fixed "out of memory").
  */
-int record_set_error(struct record *rec, enum record_state state,
+enum http_err record_set_error(struct record *rec, enum record_state state,
     enum record_error error, const char *message);
 
 #endif

@@ -26,7 +26,7 @@
 /* The longest Retry-After line read; a date takes 29 bytes. */
 #define RETRY_AFTER_MAX 256
 
-int
+enum http_err
 response_init(struct response *r, long long cap, int keep_body,
     int want_headers, size_t hdrs_limit)
 {
@@ -37,8 +37,8 @@ response_init(struct response *r, long long cap, int keep_body,
 	/* The cap bounds the kept body; one byte past it is never kept. */
 	buf_init(&r->body, cap >= 0 ? (size_t)cap : SIZE_MAX);
 	if (want_headers && (r->hdrs = hdrs_new(hdrs_limit)) == NULL)
-		return -1;
-	return 0;
+		return HTTP_ERR_NOMEM;
+	return HTTP_OK;
 }
 
 /* Forgets what was learnt of the previous response's header block. */
@@ -98,7 +98,7 @@ response_on_body(char *data, size_t size, size_t nmemb, void *arg)
 		r->flags |= ERRMAP_NO_MEMORY;
 		return 0;
 	}
-	if (r->save != NULL && savefile_write(r->save, data, len) == -1) {
+	if (r->save != NULL && savefile_write(r->save, data, len) != HTTP_OK) {
 		r->flags |= ERRMAP_WRITE_FAILED;
 		r->save_errno = errno;
 		return 0;

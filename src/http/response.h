@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "httperr.h"
 
 struct hdrs;
 struct savefile;
@@ -52,9 +53,9 @@ struct response {
 
 /*
  * Initialises r. With want_headers, r gets a header set (bounded by
- * hdrs_limit bytes). Returns 0, or -1 when out of memory.
+ * hdrs_limit bytes). Returns HTTP_OK, or HTTP_ERR_NOMEM.
  */
-int response_init(struct response *r, long long cap, int keep_body,
+enum http_err response_init(struct response *r, long long cap, int keep_body,
     int want_headers, size_t hdrs_limit);
 
 /* Forgets what came (a new attempt starts); keeps the settings. */

@@ -169,7 +169,7 @@ savefile_new(
 	return f;
 }
 
-int
+enum http_err
 savefile_write(struct savefile *f, const void *data, size_t len)
 {
 	const char *p = data;
@@ -179,12 +179,12 @@ savefile_write(struct savefile *f, const void *data, size_t len)
 		if ((n = write(f->fd, p, len)) == -1) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return HTTP_ERR_SYSTEM;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	return HTTP_OK;
 }
 
 char *

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "httperr.h"
+
 #define SAVEFILE_PART_MAX 100
 /* 20 digits of index, '-', the part, NUL. */
 #define SAVEFILE_NAME_MAX (20 + 1 + SAVEFILE_PART_MAX + 1)
@@ -54,8 +56,8 @@ size_t savefile_name(char *out, size_t size, size_t index, const char *url);
 struct savefile *savefile_new(
     struct savedir *dir, size_t index, const char *url, uint64_t random);
 
-/* Appends len bytes. Returns 0, or -1 with errno set. */
-int savefile_write(struct savefile *f, const void *data, size_t len);
+/* Appends len bytes. Returns HTTP_OK, or HTTP_ERR_SYSTEM with errno set. */
+enum http_err savefile_write(struct savefile *f, const void *data, size_t len);
 
 /*
  * Closes the file and renames it to its final name, replacing a file of

@@ -186,8 +186,9 @@ on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
 	return CURLE_OK;
 }
 
-CURLcode
-tlstrust_apply(struct tlstrust *t, CURL *easy)
+/* The options tlstrust_apply() sets; returns the first refusal. */
+static CURLcode
+set_trust(struct tlstrust *t, CURL *easy)
 {
 	CURLcode rc;
 
@@ -218,6 +219,18 @@ tlstrust_apply(struct tlstrust *t, CURL *easy)
 	    CURLE_OK)
 		return rc;
 	return curl_easy_setopt(easy, CURLOPT_CAPATH, t->capath);
+}
+
+enum http_err
+tlstrust_apply(struct tlstrust *t, CURL *easy, char *errbuf)
+{
+	CURLcode rc = set_trust(t, easy);
+
+	if (rc != CURLE_OK) {
+		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		return HTTP_ERR_CURL;
+	}
+	return HTTP_OK;
 }
 
 int

@@ -26,6 +26,8 @@
 
 #include <curl/curl.h>
 
+#include "httperr.h"
+
 struct tlstrust;
 
 /*
@@ -41,9 +43,10 @@ struct tlstrust *tlstrust_new(const char *cafile, const char *capath);
 /*
  * Makes easy verify its TLS peers with t: a shared store when there is
  * one, or libcurl's own loading of the same files. t must outlive the
- * handle. Returns CURLE_OK or libcurl's refusal of an option.
+ * handle. Returns HTTP_OK, or HTTP_ERR_CURL with libcurl's refusal of an
+ * option in errbuf (CURL_ERROR_SIZE bytes).
  */
-CURLcode tlstrust_apply(struct tlstrust *t, CURL *easy);
+enum http_err tlstrust_apply(struct tlstrust *t, CURL *easy, char *errbuf);
 
 /*
  * Returns 1 when connections share one store, loaded once, 0 when libcurl

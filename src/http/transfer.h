@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "httperr.h"
 #include "record.h"
 
 struct response;
@@ -44,19 +45,20 @@ struct transfer_spec {
  * done once per handle, which then keeps them from one attempt to the next
  * (libcurl keeps a handle's options between transfers). headers is the -H
  * list or NULL; trust the CAs to verify peers with (NULL with -k); they,
- * and the strings and request body in o, must outlive the handle. Returns 0, or -1 with libcurl's reason in errbuf
+ * and the strings and request body in o, must outlive the handle. Returns
+ * HTTP_OK, or HTTP_ERR_CURL with libcurl's reason in errbuf
  * (CURL_ERROR_SIZE bytes); the handle is then not to be used.
  */
-int transfer_configure(CURL *easy, const struct transfer_options *o,
+enum http_err transfer_configure(CURL *easy, const struct transfer_options *o,
     struct curl_slist *headers, struct tlstrust *trust, char *errbuf);
 
 /*
  * Sets what is particular to one attempt on a configured handle: its URL,
  * the callbacks' data, the error buffer. The URL is copied; the response
- * and errbuf must outlive the transfer. Returns 0, or -1 with libcurl's
- * reason in spec->errbuf.
+ * and errbuf must outlive the transfer. Returns HTTP_OK, or HTTP_ERR_CURL
+ * with libcurl's reason in spec->errbuf.
  */
-int transfer_prepare(CURL *easy, const struct transfer_options *o,
+enum http_err transfer_prepare(CURL *easy, const struct transfer_options *o,
     const struct transfer_spec *spec);
 
 /* Detaches a finished attempt's memory from the handle before it idles. */

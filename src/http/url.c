@@ -372,14 +372,14 @@ ctype_is_utf8(void)
 	    (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
-int
+enum http_err
 url_global_init(void)
 {
 	if (setlocale(LC_CTYPE, "C.UTF-8") != NULL ||
 	    setlocale(LC_CTYPE, "C.utf8") != NULL)
-		return 0;
+		return HTTP_OK;
 	if (setlocale(LC_CTYPE, "") != NULL && ctype_is_utf8())
-		return 0;
+		return HTTP_OK;
 	(void)setlocale(LC_CTYPE, "C");
-	return -1;
+	return HTTP_ERR_LOCALE;
 }

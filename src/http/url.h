@@ -12,6 +12,8 @@
 
 #include <curl/curl.h>
 
+#include "httperr.h"
+
 enum url_result {
 	URL_OK,
 	URL_INVALID, /* not a URL: bad syntax, NUL byte, no host ... */
@@ -47,10 +49,11 @@ int url_scheme_allowed(const char *url);
  * "C" locale a program starts in is ASCII, so every non-ASCII host would
  * be refused as a bad URL. Sets LC_CTYPE only (C.UTF-8, else the user's
  * when that is UTF-8), never LC_NUMERIC: afetch's numbers keep their dots.
- * Call once at start, before any thread. Returns 0, or -1 when no UTF-8
- * locale could be set (non-ASCII hosts then fail as libcurl decides).
+ * Call once at start, before any thread. Returns HTTP_OK, or
+ * HTTP_ERR_LOCALE when no UTF-8 locale could be set (non-ASCII hosts then
+ * fail as libcurl decides).
  */
-int url_global_init(void);
+enum http_err url_global_init(void);
 
 /*
  * Returns a short sentence for a way libcurl's URL parser refused a URL

@@ -78,7 +78,7 @@ worker_start_job(struct worker *w, struct job *job)
 	if (job->wtask == NULL)
 		goto fail;
 	if (future_add_done_callback(
-		task_future(job->wtask), on_wtask_done, job) == -1) {
+		task_future(job->wtask), on_wtask_done, job) != RT_OK) {
 		task_free(job->wtask);
 		job->wtask = NULL;
 		goto fail;

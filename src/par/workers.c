@@ -27,7 +27,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 
-	if (loop_run(w->loop) == -1)
+	if (loop_run(w->loop) != RT_OK)
 		msgs_warnx("a worker's event loop failed");
 	return NULL;
 }

@@ -17,7 +17,7 @@ put_number(struct buf *out, unsigned long long v)
 	return buf_puts(out, text);
 }
 
-int
+enum report_err
 output_fallback(struct buf *out, const struct record *rec)
 {
 	size_t before = out->len;
@@ -56,10 +56,10 @@ output_fallback(struct buf *out, const struct record *rec)
 	if (ok && (rec->extras & RECORD_PATH))
 		ok = buf_puts(out, ",\"path\":null") == 0;
 	if (ok && buf_puts(out, "}\n") == 0)
-		return 0;
+		return REPORT_OK;
 	/* Lines stay whole. */
 	out->len = before;
 	if (out->data != NULL)
 		out->data[before] = '\0';
-	return -1;
+	return REPORT_ERR_NOMEM;
 }

@@ -10,13 +10,15 @@
 
 #include "buf.h"
 #include "record.h"
+#include "reporterr.h"
 
 /*
  * Appends rec's stand-in: its index, url and the keys of its extras
  * ("links" aside), every other field null, as an "internal" error (so a
  * file it saved is no longer named: the caller removes it). It allocates
- * nothing but out's growth. Returns 0, or -1 with out unchanged.
+ * nothing but out's growth. Returns REPORT_OK, or REPORT_ERR_NOMEM with out
+ * unchanged.
  */
-int output_fallback(struct buf *out, const struct record *rec);
+enum report_err output_fallback(struct buf *out, const struct record *rec);
 
 #endif

@@ -57,7 +57,7 @@ push(struct mergesrc ***v, size_t *n, size_t *cap, struct mergesrc *src)
 	return 0;
 }
 
-static int
+static enum report_err
 sink_spill(const struct merge_item *it, void *arg)
 {
 	return mergesrc_write_item(arg, it);
@@ -72,7 +72,7 @@ merge_to_spill(struct merger *m, struct mergesrc **srcs, size_t n)
 {
 	struct mergeio_writer w;
 	struct mergesrc	     *src = NULL;
-	int		      fd, r;
+	int		      fd;
 
 	if ((fd = mergeio_tempfile()) == -1) {
 		msgs_warnc(errno, "merge: temporary file");
@@ -81,8 +81,8 @@ merge_to_spill(struct merger *m, struct mergesrc **srcs, size_t n)
 		return NULL;
 	}
 	mergeio_writer_init(&w, fd);
-	r = mergesrc_merge(srcs, n, sink_spill, &w);
-	if (r == 0 && mergeio_flush(&w) == 0)
+	if (mergesrc_merge(srcs, n, sink_spill, &w) == REPORT_OK &&
+	    mergeio_flush(&w) == REPORT_OK)
 		src = mergesrc_spill(fd, MERGE_MAX_LINE);
 	if (src == NULL) {
 		msgs_warnc(w.failed ? w.failed
@@ -197,8 +197,12 @@ struct scan {
 	off_t	 end;
 };
 
-/* Reads one input whole: counts, notes, and sorts what is out of order. */
-static int
+/*
+ * Reads one input whole: counts, notes, and sorts what is out of order.
+ * Returns REPORT_OK, REPORT_ERR_READ when the input could not be read, or
+ * REPORT_ERR_NOMEM or REPORT_ERR_WRITE (a spill file); each reported.
+ */
+static enum report_err
 scan_input(struct merger *m, const char *path, int fd)
 {
 	struct mergeio_reader rd;
@@ -209,10 +213,10 @@ scan_input(struct merger *m, const char *path, int fd)
 	const char	     *line;
 	size_t		      len;
 	uint64_t	      lineno = 0;
-	int		      terminated, ok = 0;
+	int		      terminated, got = 0;
 	enum mergeio_status   st;
 
-	if (mergeio_reader_init(&rd, fd, 0, -1, MERGE_MAX_LINE) == -1)
+	if (mergeio_reader_init(&rd, fd, 0, -1, MERGE_MAX_LINE) != REPORT_OK)
 		goto unreadable;
 	while (
 	    (st = mergeio_line(&rd, &line, &len, &terminated)) != MERGEIO_END) {
@@ -255,49 +259,54 @@ scan_input(struct merger *m, const char *path, int fd)
 	mergeio_reader_free(&rd);
 	if (sc.count == 0) {
 		close(fd);
-		return 0;
+		return REPORT_OK;
 	}
 	if (!sc.in_order && sc.count < PREFIX_MIN) {
 		/* Too few to keep apart: sort them with the rest. */
 		if ((src = mergesrc_lines(fd, 1, 0, sc.end, sc.first_seq,
 			 MERGE_MAX_LINE)) == NULL)
 			goto nomem;
-		while ((ok = mergesrc_next(src)) == 1)
+		while ((got = mergesrc_next(src)) == 1)
 			if (add_item(m, mergesrc_item(src)) == -1)
 				break;
 		mergesrc_free(src);
-		if (ok == -1 && errno == ENOMEM)
+		if (got == REPORT_ERR_NOMEM)
 			msgs_warnx("merge: out of memory");
-		else if (ok == -1)
+		else if (got < 0)
 			msgs_warnc(errno, "%s", path);
-		return ok == 0 ? 0 : -1;
+		if (got == 1)
+			return report_err_of(errno, REPORT_ERR_WRITE);
+		return got == 0 ? REPORT_OK : (enum report_err)got;
 	}
 	m->st->in_order += sc.count;
 	if ((src = mergesrc_lines(
 		 fd, 1, 0, sc.end, sc.first_seq, MERGE_MAX_LINE)) == NULL)
 		goto nomem;
-	return add_ordered(m, src);
+	return add_ordered(m, src) == 0
+	    ? REPORT_OK
+	    : report_err_of(errno, REPORT_ERR_WRITE);
 
 unreadable:
 	if (errno == ENOMEM || errno == 0) {
 		msgs_warnx("merge: out of memory");
 		mergeio_reader_free(&rd);
 		close(fd);
-		return -1;
+		return REPORT_ERR_NOMEM;
 	}
 	msgs_warnc(errno, "%s", path);
 	mergeio_reader_free(&rd);
 	close(fd);
-	return -2;
+	return REPORT_ERR_READ;
 nomem:
 	/* Only an allocation fails there: the file was just read to its end. */
 	msgs_warnx("merge: out of memory");
 	close(fd);
-	return -1;
+	return REPORT_ERR_NOMEM;
 fail:
+	/* add_item() reported it: memory or a spill file. */
 	mergeio_reader_free(&rd);
 	close(fd);
-	return -1;
+	return report_err_of(errno, REPORT_ERR_WRITE);
 }
 
 /* Cuts the sources down to MERGE_FINAL, then merges them to the output. */
@@ -307,7 +316,7 @@ final_merge(struct merger *m)
 	struct mergesrc *src, **all;
 	struct mergeout	 out;
 	size_t		 n = 0, i;
-	int		 r;
+	enum report_err	 r;
 
 	/* Room for every source, so that moving them here cannot fail. */
 	all = calloc(m->nspills + m->nordered + 1, sizeof(*all));
@@ -342,19 +351,17 @@ final_merge(struct merger *m)
 	}
 	mergeout_init(&out, m->o->out_fd, m->st);
 	r = mergesrc_merge(all, n, mergeout_put, &out);
-	if (r == 0)
+	if (r == REPORT_OK)
 		r = mergeout_finish(&out);
-	if (r == -1 && errno == ENOMEM)
+	if (r == REPORT_ERR_NOMEM)
 		msgs_warnx("merge: out of memory");
-	else if (r == -1)
+	else if (r == REPORT_ERR_READ)
 		msgs_warnc(errno, "merge: reading a spill file or an input");
-	else if (r == -3 || out.failed == ENOMEM)
-		msgs_warnx("merge: out of memory");
-	else if (r != 0)
+	else if (r != REPORT_OK)
 		msgs_warnc(out.failed, "merge: standard output");
 	mergeout_free(&out);
 	free(all);
-	return r == 0 ? 0 : -1;
+	return r == REPORT_OK ? 0 : -1;
 fail:
 	for (i = 0; i < n; i++)
 		mergesrc_free(all[i]);
@@ -382,7 +389,8 @@ merge_run(const struct merge_options *o, struct merge_stats *st)
 	struct merger	  m;
 	enum merge_result result = MERGE_FAILED;
 	size_t		  i;
-	int		  fd, r;
+	int		  fd;
+	enum report_err	  r;
 
 	memset(st, 0, sizeof(*st));
 	memset(&m, 0, sizeof(m));
@@ -400,8 +408,9 @@ merge_run(const struct merge_options *o, struct merge_stats *st)
 			result = MERGE_UNREADABLE;
 			goto out;
 		}
-		if ((r = scan_input(&m, o->files[i], fd)) != 0) {
-			result = r == -2 ? MERGE_UNREADABLE : MERGE_FAILED;
+		if ((r = scan_input(&m, o->files[i], fd)) != REPORT_OK) {
+			result = r == REPORT_ERR_READ ? MERGE_UNREADABLE
+						      : MERGE_FAILED;
 			goto out;
 		}
 	}
@@ -415,7 +424,7 @@ merge_run(const struct merge_options *o, struct merge_stats *st)
 out:
 	merger_free(&m);
 	if (result != MERGE_UNREADABLE &&
-	    mergeout_report(st, o->summary_json) == -1 &&
+	    mergeout_report(st, o->summary_json) != REPORT_OK &&
 	    result == MERGE_COMPLETE)
 		result = MERGE_FAILED;
 	return result;

@@ -13,7 +13,7 @@
 
 #include "mergeio.h"
 
-int
+enum report_err
 mergeio_reader_init(
     struct mergeio_reader *r, int fd, off_t from, off_t to, size_t limit)
 {
@@ -22,7 +22,8 @@ mergeio_reader_init(
 	r->limit = limit < MERGEIO_CHUNK ? MERGEIO_CHUNK : limit;
 	r->pos = from;
 	r->stop = to;
-	return lseek(fd, from, SEEK_SET) == (off_t)-1 ? -1 : 0;
+	return lseek(fd, from, SEEK_SET) == (off_t)-1 ? REPORT_ERR_READ
+						      : REPORT_OK;
 }
 
 void
@@ -168,43 +169,45 @@ mergeio_writer_init(struct mergeio_writer *w, int fd)
 	w->fd = fd;
 }
 
-int
+enum report_err
 mergeio_flush(struct mergeio_writer *w)
 {
 	size_t	done = 0;
 	ssize_t n;
 
 	if (w->failed)
-		return -1;
+		return report_err_of(w->failed, REPORT_ERR_WRITE);
 	while (done < w->len) {
 		n = write(w->fd, w->buf + done, w->len - done);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
 			w->failed = errno;
-			return -1;
+			return REPORT_ERR_WRITE;
 		}
 		done += (size_t)n;
 	}
 	w->len = 0;
-	return 0;
+	return REPORT_OK;
 }
 
-int
+enum report_err
 mergeio_write(struct mergeio_writer *w, const void *data, size_t n)
 {
-	const char *p = data;
-	size_t	    take;
+	const char     *p = data;
+	size_t		take;
+	enum report_err rc;
 
 	if (w->failed)
-		return -1;
+		return report_err_of(w->failed, REPORT_ERR_WRITE);
 	if (w->buf == NULL && (w->buf = malloc(MERGEIO_CHUNK)) == NULL) {
 		w->failed = ENOMEM;
-		return -1;
+		return REPORT_ERR_NOMEM;
 	}
 	while (n > 0) {
-		if (w->len == MERGEIO_CHUNK && mergeio_flush(w) == -1)
-			return -1;
+		if (w->len == MERGEIO_CHUNK &&
+		    (rc = mergeio_flush(w)) != REPORT_OK)
+			return rc;
 		take = MERGEIO_CHUNK - w->len;
 		if (take > n)
 			take = n;
@@ -213,7 +216,7 @@ mergeio_write(struct mergeio_writer *w, const void *data, size_t n)
 		p += take;
 		n -= take;
 	}
-	return 0;
+	return REPORT_OK;
 }
 
 void

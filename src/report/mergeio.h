@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "reporterr.h"
+
 /* Bytes read or written per system call. */
 #define MERGEIO_CHUNK (64 * 1024)
 
@@ -37,9 +39,10 @@ enum mergeio_status {
 /*
  * Reads fd from offset from up to offset to (-1: the end of the file),
  * holding at most limit bytes at once. The descriptor stays the caller's.
- * Returns 0, or -1 when seeking fails (errno set). Allocates on first read.
+ * Returns REPORT_OK, or REPORT_ERR_READ when seeking fails (errno set).
+ * Allocates on first read.
  */
-int mergeio_reader_init(
+enum report_err mergeio_reader_init(
     struct mergeio_reader *r, int fd, off_t from, off_t to, size_t limit);
 
 /* Frees the buffer (not the descriptor). */
@@ -75,11 +78,15 @@ struct mergeio_writer {
 /* Writes to fd, which stays the caller's. Allocates on first write. */
 void mergeio_writer_init(struct mergeio_writer *w, int fd);
 
-/* Appends n bytes. Returns 0, or -1 (w->failed set; later calls fail). */
-int mergeio_write(struct mergeio_writer *w, const void *data, size_t n);
+/*
+ * Appends n bytes. Returns REPORT_OK, or REPORT_ERR_NOMEM or
+ * REPORT_ERR_WRITE with w->failed set (later calls fail the same way).
+ */
+enum report_err mergeio_write(
+    struct mergeio_writer *w, const void *data, size_t n);
 
-/* Writes what is buffered. Returns 0, or -1 (w->failed set). */
-int mergeio_flush(struct mergeio_writer *w);
+/* Writes what is buffered. Returns REPORT_OK, or as mergeio_write(). */
+enum report_err mergeio_flush(struct mergeio_writer *w);
 
 /* Frees the buffer, flushing nothing. */
 void mergeio_writer_free(struct mergeio_writer *w);

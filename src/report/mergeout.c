@@ -36,26 +36,27 @@ mergeout_free(struct mergeout *mo)
 	buf_free(&mo->url);
 }
 
-static int
+/* Keeps the first failure; returns it as the layer's error. */
+static enum report_err
 fail(struct mergeout *mo, int err)
 {
 	if (mo->failed == 0)
 		mo->failed = err;
 	errno = mo->failed;
-	return -1;
+	return report_err_of(mo->failed, REPORT_ERR_WRITE);
 }
 
 /* Writes the group's winner: the done record, else the last one read. */
-static int
+static enum report_err
 end_group(struct mergeout *mo)
 {
 	if (!mo->in_group)
-		return 0;
+		return REPORT_OK;
 	mo->st->written++;
-	if (mergeio_write(&mo->out, mo->best.data, mo->best.len) == -1 ||
-	    mergeio_write(&mo->out, "\n", 1) == -1)
+	if (mergeio_write(&mo->out, mo->best.data, mo->best.len) != REPORT_OK ||
+	    mergeio_write(&mo->out, "\n", 1) != REPORT_OK)
 		return fail(mo, mo->out.failed);
-	return 0;
+	return REPORT_OK;
 }
 
 /* Keeps the url literal of the len bytes at line (none: url_absent). */
@@ -67,7 +68,7 @@ keep_url(struct mergeout *mo, const char *line, size_t len)
 
 	buf_clear(&mo->url);
 	mo->url_absent =
-	    jsonscan_find_string(line, len, "url", &lit, &litlen) == -1;
+	    jsonscan_find_string(line, len, "url", &lit, &litlen) != BASE_OK;
 	mo->url_known = 1;
 	return mo->url_absent ? 0 : buf_append(&mo->url, lit, litlen);
 }
@@ -78,7 +79,7 @@ same_url(const struct mergeout *mo, const char *line, size_t len)
 	const char *lit;
 	size_t	    litlen;
 
-	if (jsonscan_find_string(line, len, "url", &lit, &litlen) == -1)
+	if (jsonscan_find_string(line, len, "url", &lit, &litlen) != BASE_OK)
 		return mo->url_absent;
 	return !mo->url_absent && litlen == mo->url.len &&
 	    memcmp(lit, mo->url.data, litlen) == 0;
@@ -104,13 +105,13 @@ count_missing(struct mergeout *mo, uint64_t index)
 	mo->next_index = index + 1;
 }
 
-int
+enum report_err
 mergeout_put(const struct merge_item *it, void *arg)
 {
 	struct mergeout *mo = arg;
 
 	if (mo->failed)
-		return -1;
+		return report_err_of(mo->failed, REPORT_ERR_WRITE);
 	if (mo->in_group && it->index == mo->group) {
 		mo->st->duplicates++;
 		/* The first record is still the best when the second comes. */
@@ -123,10 +124,10 @@ mergeout_put(const struct merge_item *it, void *arg)
 			    it->index);
 		}
 		if (mo->best_done && !it->done)
-			return 0;
+			return REPORT_OK;
 	} else {
-		if (end_group(mo) == -1)
-			return -1;
+		if (end_group(mo) != REPORT_OK)
+			return report_err_of(mo->failed, REPORT_ERR_WRITE);
 		count_missing(mo, it->index);
 		mo->in_group = 1;
 		mo->group = it->index;
@@ -136,18 +137,18 @@ mergeout_put(const struct merge_item *it, void *arg)
 	if (buf_append(&mo->best, it->data, it->len) == -1)
 		return fail(mo, ENOMEM);
 	mo->best_done = it->done;
-	return 0;
+	return REPORT_OK;
 }
 
-int
+enum report_err
 mergeout_finish(struct mergeout *mo)
 {
-	if (mo->failed || end_group(mo) == -1)
-		return -1;
+	if (mo->failed || end_group(mo) != REPORT_OK)
+		return report_err_of(mo->failed, REPORT_ERR_WRITE);
 	mo->in_group = 0;
-	if (mergeio_flush(&mo->out) == -1)
+	if (mergeio_flush(&mo->out) != REPORT_OK)
 		return fail(mo, mo->out.failed);
-	return 0;
+	return REPORT_OK;
 }
 
 /* "3, 17, 99" and ", ..." when the list was cut short. */
@@ -184,7 +185,7 @@ add_list(cJSON *obj, const char *name, const uint64_t *list, uint64_t count)
 	return 0;
 }
 
-static int
+static enum report_err
 write_json(const struct merge_stats *st, const char *path)
 {
 	const struct {
@@ -222,23 +223,23 @@ write_json(const struct merge_stats *st, const char *path)
 	cJSON_Delete(obj);
 	if (!ok) {
 		msgs_warnx("%s: out of memory", path);
-		return -1;
+		return REPORT_ERR_NOMEM;
 	}
 	if ((f = fopen(path, "w")) == NULL) {
 		msgs_warnc(errno, "%s", path);
 		cJSON_free(text);
-		return -1;
+		return REPORT_ERR_WRITE;
 	}
 	ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
 	cJSON_free(text);
 	if (fclose(f) != 0 || !ok) {
 		msgs_warnc(errno, "%s", path);
-		return -1;
+		return REPORT_ERR_WRITE;
 	}
-	return 0;
+	return REPORT_OK;
 }
 
-int
+enum report_err
 mergeout_report(const struct merge_stats *st, const char *path)
 {
 	char list[256];
@@ -259,5 +260,5 @@ mergeout_report(const struct merge_stats *st, const char *path)
 		    list, sizeof(list), st->conflict_list, st->conflicts);
 		msgs_warnx("indexes with records of different urls: %s", list);
 	}
-	return path != NULL ? write_json(st, path) : 0;
+	return path != NULL ? write_json(st, path) : REPORT_OK;
 }

@@ -51,12 +51,13 @@ void mergeout_init(struct mergeout *mo, int fd, struct merge_stats *st);
 
 /*
  * A merge_sink (arg: the mergeout): takes the next record in (index, seq)
- * order. Returns 0, or -1 when the output or memory failed (mo->failed).
+ * order. Returns REPORT_OK, or REPORT_ERR_WRITE or REPORT_ERR_NOMEM
+ * (mo->failed keeps the errno).
  */
-int mergeout_put(const struct merge_item *it, void *arg);
+enum report_err mergeout_put(const struct merge_item *it, void *arg);
 
-/* Writes the last group and flushes. Returns 0, or -1 (mo->failed). */
-int mergeout_finish(struct mergeout *mo);
+/* Writes the last group and flushes. Returns as mergeout_put(). */
+enum report_err mergeout_finish(struct mergeout *mo);
 
 /* Frees the buffers. */
 void mergeout_free(struct mergeout *mo);
@@ -72,9 +73,10 @@ void mergeout_free(struct mergeout *mo);
  *	 "lines_without_index": N, "lines_too_long": N, "spill_files": N,
  *	 "records_in_order": N}
  *
- * The lists hold the first MERGE_LIST indexes. Returns 0, or -1 when path
- * could not be written (reported).
+ * The lists hold the first MERGE_LIST indexes. Returns REPORT_OK, or
+ * REPORT_ERR_NOMEM or REPORT_ERR_WRITE when path could not be written
+ * (reported).
  */
-int mergeout_report(const struct merge_stats *st, const char *path);
+enum report_err mergeout_report(const struct merge_stats *st, const char *path);
 
 #endif

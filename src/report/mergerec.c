@@ -89,13 +89,14 @@ mergerec_parse(const char *line, size_t len, struct mergerec *rec)
 
 	if (!is_whole_object(line, len))
 		return MERGEREC_CUT;
-	if (jsonscan_find_value(line, len, "index", &v, &vlen) == -1 ||
+	if (jsonscan_find_value(line, len, "index", &v, &vlen) != BASE_OK ||
 	    parse_index(v, vlen, &rec->index) == -1)
 		return MERGEREC_NO_INDEX;
-	rec->done = jsonscan_find_value(line, len, "state", &v, &vlen) == 0 &&
+	rec->done =
+	    jsonscan_find_value(line, len, "state", &v, &vlen) == BASE_OK &&
 	    vlen == 6 && memcmp(v, "\"done\"", 6) == 0;
-	if (jsonscan_find_string(line, len, "url", &rec->url, &rec->urllen) ==
-	    -1) {
+	if (jsonscan_find_string(line, len, "url", &rec->url, &rec->urllen) !=
+	    BASE_OK) {
 		rec->url = NULL;
 		rec->urllen = 0;
 	}

@@ -69,7 +69,7 @@ mergesrc_lines(
 	if (src == NULL)
 		return NULL;
 	src->seq = seq;
-	if (mergeio_reader_init(&src->rd, fd, from, to, limit) == -1) {
+	if (mergeio_reader_init(&src->rd, fd, from, to, limit) != REPORT_OK) {
 		src->owns_fd = 0;
 		free(src);
 		return NULL;
@@ -84,8 +84,8 @@ mergesrc_spill(int fd, size_t limit)
 
 	if (src == NULL)
 		return NULL;
-	if (mergeio_reader_init(
-		&src->rd, fd, 0, -1, limit + sizeof(struct spill_head)) == -1) {
+	if (mergeio_reader_init(&src->rd, fd, 0, -1,
+		limit + sizeof(struct spill_head)) != REPORT_OK) {
 		free(src);
 		return NULL;
 	}
@@ -118,7 +118,7 @@ next_line(struct mergesrc *src)
 		if (st == MERGEIO_END)
 			return 0;
 		if (st == MERGEIO_ERROR)
-			return -1;
+			return report_err_of(errno, REPORT_ERR_READ);
 		if (st == MERGEIO_LONG ||
 		    mergerec_parse(line, len, &rec) != MERGEREC_OK)
 			continue;
@@ -155,7 +155,7 @@ next_spilled(struct mergesrc *src)
 cut:
 	if (errno == 0)
 		errno = EIO;
-	return -1;
+	return report_err_of(errno, REPORT_ERR_READ);
 }
 
 int
@@ -173,7 +173,8 @@ mergesrc_next(struct mergesrc *src)
 		mergerun_item(src->run, src->next++, &src->cur);
 		return 1;
 	}
-	return -1;
+	errno = EINVAL;
+	return REPORT_ERR_READ;
 }
 
 const struct merge_item *
@@ -206,18 +207,19 @@ mergesrc_free(struct mergesrc *src)
 	free(src);
 }
 
-int
+enum report_err
 mergesrc_write_item(struct mergeio_writer *w, const struct merge_item *it)
 {
 	struct spill_head head;
+	enum report_err	  rc;
 
 	memset(&head, 0, sizeof(head));
 	head.index = it->index;
 	head.seq = it->seq;
 	head.len = (uint32_t)it->len;
 	head.done = it->done ? 1 : 0;
-	if (mergeio_write(w, &head, sizeof(head)) == -1)
-		return -1;
+	if ((rc = mergeio_write(w, &head, sizeof(head))) != REPORT_OK)
+		return rc;
 	return mergeio_write(w, it->data, it->len);
 }
 
@@ -229,31 +231,30 @@ src_less(const struct pq_item *a, const struct pq_item *b)
 	    &((const struct mergesrc *)(const void *)b)->cur);
 }
 
-int
+enum report_err
 mergesrc_merge(struct mergesrc **srcs, size_t n, merge_sink sink, void *arg)
 {
 	struct pq	 heap;
 	struct mergesrc *src;
 	size_t		 i;
-	int		 result = 0, got;
+	enum report_err	 result = REPORT_OK;
+	int		 got;
 
 	pq_init(&heap, src_less);
 	if (pq_reserve(&heap, n) == -1)
-		result = -3;
-	for (i = 0; i < n && result == 0; i++) {
-		if ((got = mergesrc_next(srcs[i])) == -1)
-			result = -1;
+		result = REPORT_ERR_NOMEM;
+	for (i = 0; i < n && result == REPORT_OK; i++) {
+		if ((got = mergesrc_next(srcs[i])) < 0)
+			result = (enum report_err)got;
 		else if (got == 1)
 			(void)pq_push(&heap, &srcs[i]->item);
 	}
-	while (
-	    result == 0 && (src = (struct mergesrc *)(void *)pq_top(&heap))) {
-		if (sink(&src->cur, arg) == -1) {
-			result = -2;
+	while (result == REPORT_OK &&
+	    (src = (struct mergesrc *)(void *)pq_top(&heap))) {
+		if ((result = sink(&src->cur, arg)) != REPORT_OK)
 			break;
-		}
-		if ((got = mergesrc_next(src)) == -1)
-			result = -1;
+		if ((got = mergesrc_next(src)) < 0)
+			result = (enum report_err)got;
 		else if (got == 0)
 			(void)pq_pop(&heap);
 		else

@@ -56,8 +56,8 @@ struct mergesrc *mergesrc_memory(struct mergerun *run);
 
 /*
  * Moves to the source's next item. Returns 1 (mergesrc_item() is valid
- * until the next call), 0 at its end, -1 when reading failed (errno set,
- * EIO for a spill file cut short).
+ * until the next call), 0 at its end, or REPORT_ERR_READ (errno set, EIO
+ * for a spill file cut short) or REPORT_ERR_NOMEM when reading failed.
  */
 int mergesrc_next(struct mergesrc *src);
 
@@ -71,18 +71,23 @@ void mergesrc_set_level(struct mergesrc *src, int level);
 /* Closes and frees. NULL is ignored. */
 void mergesrc_free(struct mergesrc *src);
 
-/* Appends one item to a spill file. Returns 0, or -1 (w->failed set). */
-int mergesrc_write_item(struct mergeio_writer *w, const struct merge_item *it);
+/* Appends one item to a spill file. Returns as mergeio_write(). */
+enum report_err mergesrc_write_item(
+    struct mergeio_writer *w, const struct merge_item *it);
 
-/* Receives items in order; returns 0, or -1 to stop the merge. */
-typedef int (*merge_sink)(const struct merge_item *it, void *arg);
+/*
+ * Receives items in order; returns REPORT_OK, or REPORT_ERR_WRITE or
+ * REPORT_ERR_NOMEM to stop the merge.
+ */
+typedef enum report_err (*merge_sink)(const struct merge_item *it, void *arg);
 
 /*
  * Merges the n sources (none started yet) into sink, in (index, seq)
- * order, then frees them all. Returns 0; -1 when a source failed (errno
- * set), -2 when the sink stopped it, -3 when out of memory.
+ * order, then frees them all. Returns REPORT_OK; REPORT_ERR_READ when a
+ * source failed (errno set), the sink's error when it stopped the merge,
+ * REPORT_ERR_NOMEM when out of memory.
  */
-int mergesrc_merge(
+enum report_err mergesrc_merge(
     struct mergesrc **srcs, size_t n, merge_sink sink, void *arg);
 
 #endif

@@ -408,13 +408,13 @@ build(struct output *o, cJSON *obj, const struct record *rec)
 	return 0;
 }
 
-int
+enum report_err
 output_record(struct output *o, struct buf *out, const struct record *rec)
 {
-	cJSON *obj;
-	char  *text = NULL;
-	size_t before = out->len, room, i;
-	int    rc = -1;
+	cJSON	       *obj;
+	char	       *text = NULL;
+	size_t		before = out->len, room, i;
+	enum report_err rc = REPORT_ERR_NOMEM;
 
 	/*
 	 * Every text is part of the line, so the texts never need more than
@@ -452,7 +452,7 @@ output_record(struct output *o, struct buf *out, const struct record *rec)
 			out->data[before] = '\0';
 		goto out;
 	}
-	rc = 0;
+	rc = REPORT_OK;
 out:
 	cJSON_free(text);
 	/* The nodes go first: they point into the texts. */

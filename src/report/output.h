@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "reporterr.h"
 
 struct output;
 
@@ -27,11 +28,13 @@ struct output *output_new(void);
 void output_free(struct output *o);
 
 /*
- * Appends the record's JSON text and a '\n' to out. Returns 0, or -1 when
- * out of memory or past out's limit (out is then unchanged). o's scratch
+ * Appends the record's JSON text and a '\n' to out. Returns REPORT_OK, or
+ * REPORT_ERR_NOMEM when out of memory or past out's limit (out is then
+ * unchanged). o's scratch
  * space grows no larger than the room out had left, and at most 256 KiB of
  * it is kept afterwards. rec stays the caller's and is not changed.
  */
-int output_record(struct output *o, struct buf *out, const struct record *rec);
+enum report_err output_record(
+    struct output *o, struct buf *out, const struct record *rec);
 
 #endif

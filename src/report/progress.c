@@ -278,15 +278,15 @@ progress_set_total(struct progress *p, size_t total)
 	p->total = total;
 }
 
-int
+enum report_err
 progress_set_interval(struct progress *p, double seconds)
 {
 	if (!(seconds > 0))
-		return -1;
+		return REPORT_ERR_ARG;
 	if (seconds > 3600)
 		seconds = 3600;
 	p->interval = seconds;
-	return p->timer != NULL ? arm(p) : 0;
+	return p->timer == NULL || arm(p) == 0 ? REPORT_OK : REPORT_ERR_EVENT;
 }
 
 void

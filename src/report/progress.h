@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "reporterr.h"
+
 struct loop;
 struct progress;
 
@@ -53,9 +55,10 @@ void progress_set_total(struct progress *p, size_t total);
 
 /*
  * Changes the redraw interval (default 0.25 s; seconds > 0). For tests.
- * Returns 0, or -1 if libevent cannot re-arm the timer.
+ * Returns REPORT_OK, REPORT_ERR_ARG if seconds is not above 0, or
+ * REPORT_ERR_EVENT if libevent cannot re-arm the timer.
  */
-int progress_set_interval(struct progress *p, double seconds);
+enum report_err progress_set_interval(struct progress *p, double seconds);
 
 /*
  * Stops drawing for good: frees the timer, so the loop is no longer kept

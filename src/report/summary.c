@@ -196,7 +196,7 @@ print_latency(const struct summary *s, FILE *f)
 	}
 }
 
-int
+enum report_err
 summary_print(const struct summary *s, FILE *f)
 {
 	char t[32];
@@ -220,8 +220,8 @@ summary_print(const struct summary *s, FILE *f)
 		fprintf(f, "  throughput  -\n");
 	print_latency(s, f);
 	if (fflush(f) == EOF || ferror(f))
-		return -1;
-	return 0;
+		return REPORT_ERR_WRITE;
+	return REPORT_OK;
 }
 
 /* Rounds v to 1/scale (scale 1e6: microseconds), as output rounds times. */
@@ -366,7 +366,7 @@ write_to(const char *path, const char *text)
 	return saved;
 }
 
-int
+enum report_err
 summary_write_json(const struct summary *s, const char *path)
 {
 	char	   *text, *tmp = NULL;
@@ -377,7 +377,7 @@ summary_write_json(const struct summary *s, const char *path)
 
 	if ((text = to_json(s)) == NULL) {
 		errno = ENOMEM;
-		return -1;
+		return REPORT_ERR_NOMEM;
 	}
 	/* A device or pipe (/dev/stderr, a FIFO) is written as it is:
 	 * renaming a file over it would replace it. */
@@ -385,7 +385,7 @@ summary_write_json(const struct summary *s, const char *path)
 		saved = write_to(path, text);
 		cJSON_free(text);
 		errno = saved;
-		return saved == 0 ? 0 : -1;
+		return saved == 0 ? REPORT_OK : REPORT_ERR_WRITE;
 	}
 	len = strlen(path) + sizeof(".tmp");
 	if ((tmp = malloc(len)) == NULL) {
@@ -412,7 +412,7 @@ summary_write_json(const struct summary *s, const char *path)
 	}
 	free(tmp);
 	cJSON_free(text);
-	return 0;
+	return REPORT_OK;
 fail:
 	if (f != NULL)
 		fclose(f);
@@ -422,5 +422,5 @@ fail:
 	}
 	cJSON_free(text);
 	errno = saved != 0 ? saved : EIO;
-	return -1;
+	return report_err_of(errno, REPORT_ERR_WRITE);
 }

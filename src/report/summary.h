@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "reporterr.h"
+
 struct record;
 struct summary;
 
@@ -53,9 +55,9 @@ double summary_percentile(const struct summary *s, double q);
  * error code, bytes, in crawl mode robots.txt and sitemaps fetched,
  * throughput, latency p50/p90/p99/max, and a histogram
  * of at most SUMMARY_ROWS rows whose bars of '#' are at most 40 wide.
- * Returns 0, or -1 if writing to f failed.
+ * Returns REPORT_OK, or REPORT_ERR_WRITE if writing to f failed.
  */
-int summary_print(const struct summary *s, FILE *f);
+enum report_err summary_print(const struct summary *s, FILE *f);
 
 /*
  * Writes the summary to path as one JSON object and a newline:
@@ -80,9 +82,10 @@ int summary_print(const struct summary *s, FILE *f);
  *
  * The object is written to "path.tmp" and renamed over path, so path
  * never holds half a summary; a path that names a device or a pipe
- * (/dev/stderr) is written directly instead. Returns 0, or -1 with errno set (ENOMEM
- * when out of memory); the temporary file is then removed.
+ * (/dev/stderr) is written directly instead. Returns REPORT_OK, or
+ * REPORT_ERR_NOMEM or REPORT_ERR_WRITE with errno set; the temporary file
+ * is then removed.
  */
-int summary_write_json(const struct summary *s, const char *path);
+enum report_err summary_write_json(const struct summary *s, const char *path);
 
 #endif

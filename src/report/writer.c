@@ -211,7 +211,7 @@ fail(struct writer *w, int err)
 		event_del(w->reader_watch);
 	/* Reported on a later turn: the caller may be mid-record. */
 	if (w->on_failure != NULL &&
-	    loop_call_soon(w->loop, w->on_failure, w->failure_arg) == -1)
+	    loop_call_soon(w->loop, w->on_failure, w->failure_arg) != RT_OK)
 		w->on_failure(w->failure_arg);
 }
 
@@ -393,19 +393,20 @@ write_all(struct writer *w)
 	return 0;
 }
 
-int
+enum report_err
 writer_flush(struct writer *w)
 {
+	int rc;
+
 	if (w->error != 0) {
 		buf_clear(&w->buf);
 		w->off = 0;
-		return -1;
+		return REPORT_ERR_WRITE;
 	}
 	if (w->waiting)
-		return 0; /* the wake-up writes on */
-	if (w->kind == WRITER_BLOCKING)
-		return write_all(w);
-	return write_records(w);
+		return REPORT_OK; /* the wake-up writes on */
+	rc = w->kind == WRITER_BLOCKING ? write_all(w) : write_records(w);
+	return rc == 0 ? REPORT_OK : REPORT_ERR_WRITE;
 }
 
 /* After a write from the loop: tell the caller once it may go on. */
@@ -451,7 +452,7 @@ writer_commit(struct writer *w)
 		return;
 	}
 	if (!w->scheduled && !w->waiting && w->buf.len > w->off) {
-		if (loop_call_soon(w->loop, scheduled_flush, w) == 0)
+		if (loop_call_soon(w->loop, scheduled_flush, w) == RT_OK)
 			w->scheduled = 1;
 		else
 			writer_flush(w);
@@ -475,14 +476,16 @@ on_reader_event(evutil_socket_t fd, short what, void *arg)
 		fail(w, EPIPE);
 }
 
-int
+enum report_err
 writer_watch_reader(struct writer *w)
 {
 	if (w->kind != WRITER_PIPE)
-		return 0;
+		return REPORT_OK;
 	w->reader_watch = event_new(loop_base(w->loop), w->fd,
 	    EV_READ | EV_PERSIST, on_reader_event, w);
-	if (w->reader_watch == NULL || event_add(w->reader_watch, NULL) == -1)
-		return -1;
-	return 0;
+	if (w->reader_watch == NULL)
+		return REPORT_ERR_NOMEM;
+	if (event_add(w->reader_watch, NULL) == -1)
+		return REPORT_ERR_EVENT;
+	return REPORT_OK;
 }

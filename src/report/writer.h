@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "reporterr.h"
 
 struct loop;
 struct writer;
@@ -48,9 +49,10 @@ void writer_commit(struct writer *w);
 /*
  * Writes as much as can go now: everything for a blocking descriptor, the
  * records that fit for a pipe or socket (the rest follows when it has
- * room). Returns 0, or -1 once writing has failed (writer_errno()).
+ * room). Returns REPORT_OK, or REPORT_ERR_WRITE once writing has failed
+ * (writer_errno() says why).
  */
-int writer_flush(struct writer *w);
+enum report_err writer_flush(struct writer *w);
 
 /* Returns 1 while more than the high-water mark waits to be written. */
 int writer_backlogged(const struct writer *w);
@@ -84,9 +86,10 @@ void writer_on_partial(struct writer *w, void (*fn)(int, void *), void *arg);
 /*
  * When the descriptor is a pipe, notices its reader going away even while
  * nothing is being written, so `afetch | head -1` ends at once rather than
- * at the next record. Returns 0, or -1 when out of memory.
+ * at the next record. Returns REPORT_OK, or REPORT_ERR_NOMEM or
+ * REPORT_ERR_EVENT.
  */
-int writer_watch_reader(struct writer *w);
+enum report_err writer_watch_reader(struct writer *w);
 
 /* The descriptor's flags before the writer changed them, or -1. */
 int writer_saved_flags(const struct writer *w);

@@ -55,22 +55,22 @@ on_finished(struct future *future, void *arg)
 	ac->emit(task, ac->arg);
 }
 
-int
+enum rt_err
 as_completed_add(struct as_completed *ac, struct task *task)
 {
 	struct entry *entry;
 
 	if ((entry = malloc(sizeof(*entry))) == NULL)
-		return -1;
+		return RT_ERR_NOMEM;
 	entry->ac = ac;
 	entry->task = task;
-	if (future_add_done_callback(task_future(task), on_finished, entry) ==
-	    -1) {
+	if (future_add_done_callback(task_future(task), on_finished, entry) !=
+	    RT_OK) {
 		free(entry);
-		return -1;
+		return RT_ERR_NOMEM;
 	}
 	ac->outstanding++;
-	return 0;
+	return RT_OK;
 }
 
 size_t

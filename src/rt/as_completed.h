@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "rterr.h"
+
 struct as_completed;
 struct task;
 
@@ -21,9 +23,9 @@ void as_completed_free(struct as_completed *ac);
 
 /*
  * Adds a task, owned by the collector until it is handed back.
- * Returns 0, or -1 when out of memory (the task stays the caller's).
+ * Returns RT_OK, or RT_ERR_NOMEM (the task stays the caller's).
  */
-int as_completed_add(struct as_completed *ac, struct task *task);
+enum rt_err as_completed_add(struct as_completed *ac, struct task *task);
 
 /* Returns the number of tasks added and not yet handed back. */
 size_t as_completed_outstanding(const struct as_completed *ac);

@@ -92,13 +92,13 @@ future_state_name(enum future_state state)
 	return "unknown";
 }
 
-int
+enum rt_err
 future_set_running(struct future *future)
 {
 	if (future->state != FUTURE_PENDING)
-		return -1;
+		return RT_ERR_STATE;
 	future->state = FUTURE_RUNNING;
-	return 0;
+	return RT_OK;
 }
 
 /*
@@ -134,24 +134,24 @@ schedule(struct future *future)
 		dispatch(future);
 }
 
-static int
+static enum rt_err
 finish(struct future *future, enum future_state state, const char *reason)
 {
 	if (future_finished(future))
-		return -1;
+		return RT_ERR_STATE;
 	future->state = state;
 	future->cancel_reason = reason;
 	schedule(future);
-	return 0;
+	return RT_OK;
 }
 
-int
+enum rt_err
 future_set_done(struct future *future)
 {
 	return finish(future, FUTURE_DONE, NULL);
 }
 
-int
+enum rt_err
 future_cancel(struct future *future, const char *reason)
 {
 	return finish(future, FUTURE_CANCELLED, reason);
@@ -163,13 +163,13 @@ future_cancel_reason(const struct future *future)
 	return future->cancel_reason;
 }
 
-int
+enum rt_err
 future_add_done_callback(struct future *future, future_cb fn, void *arg)
 {
 	struct callback *cb;
 
 	if ((cb = malloc(sizeof(*cb))) == NULL)
-		return -1;
+		return RT_ERR_NOMEM;
 	cb->next = NULL;
 	cb->fn = fn;
 	cb->arg = arg;
@@ -177,5 +177,5 @@ future_add_done_callback(struct future *future, future_cb fn, void *arg)
 	future->tail = &cb->next;
 	if (future_finished(future))
 		schedule(future);
-	return 0;
+	return RT_OK;
 }

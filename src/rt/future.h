@@ -15,6 +15,8 @@
 #ifndef AFETCH_FUTURE_H
 #define AFETCH_FUTURE_H
 
+#include "rterr.h"
+
 struct loop;
 struct future;
 
@@ -43,30 +45,31 @@ int future_finished(const struct future *future);
 /* Returns the state's name: "pending", "running", "done", "cancelled". */
 const char *future_state_name(enum future_state state);
 
-/* pending -> running. Returns 0, or -1 if the future was not pending. */
-int future_set_running(struct future *future);
+/* pending -> running. Returns RT_OK, or RT_ERR_STATE if it was not pending. */
+enum rt_err future_set_running(struct future *future);
 
 /*
- * pending or running -> done, and schedules the callbacks.
- * Returns 0, or -1 if the future had already finished (nothing changes).
+ * pending or running -> done, and schedules the callbacks. Returns RT_OK,
+ * or RT_ERR_STATE if the future had already finished (nothing changes).
  */
-int future_set_done(struct future *future);
+enum rt_err future_set_done(struct future *future);
 
 /*
  * pending or running -> cancelled with a reason (a static string, kept by
- * pointer), and schedules the callbacks. Returns 0, or -1 if the future had
- * already finished.
+ * pointer), and schedules the callbacks. Returns RT_OK, or RT_ERR_STATE if
+ * the future had already finished.
  */
-int future_cancel(struct future *future, const char *reason);
+enum rt_err future_cancel(struct future *future, const char *reason);
 
 /* Returns the reason given to future_cancel(), or NULL. */
 const char *future_cancel_reason(const struct future *future);
 
 /*
- * Registers cb(future, arg). Returns 0, or -1 when out of memory (cb will
- * then not run). If scheduling fails when the future finishes, the
+ * Registers cb(future, arg). Returns RT_OK, or RT_ERR_NOMEM (cb will then
+ * not run). If scheduling fails when the future finishes, the
  * callbacks run inline instead: better re-entry than a lost result.
  */
-int future_add_done_callback(struct future *future, future_cb cb, void *arg);
+enum rt_err future_add_done_callback(
+    struct future *future, future_cb cb, void *arg);
 
 #endif

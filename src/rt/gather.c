@@ -89,23 +89,23 @@ on_finished(struct future *future, void *arg)
 	drain(slot->gather);
 }
 
-int
+enum rt_err
 gather_add(struct gather *gather, struct task *task)
 {
 	struct slot *slot;
 
 	if (gather->count == gather->window)
-		return -1;
+		return RT_ERR_FULL;
 	slot = &gather->slots[(gather->head + gather->count) % gather->window];
 	slot->task = task;
 	slot->finished = 0;
-	if (future_add_done_callback(task_future(task), on_finished, slot) ==
-	    -1) {
+	if (future_add_done_callback(task_future(task), on_finished, slot) !=
+	    RT_OK) {
 		slot->task = NULL;
-		return -1;
+		return RT_ERR_NOMEM;
 	}
 	gather->count++;
-	return 0;
+	return RT_OK;
 }
 
 int

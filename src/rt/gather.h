@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "rterr.h"
+
 struct gather;
 struct task;
 
@@ -28,10 +30,10 @@ void gather_free(struct gather *gather);
 
 /*
  * Adds a task as the next in order; the gather owns it until it is handed
- * back through emit. Returns 0, or -1 when there is no room or no memory
- * (the task then stays the caller's).
+ * back through emit. Returns RT_OK, or RT_ERR_FULL (no room) or
+ * RT_ERR_NOMEM; the task then stays the caller's.
  */
-int gather_add(struct gather *gather, struct task *task);
+enum rt_err gather_add(struct gather *gather, struct task *task);
 
 /* Returns 1 when another task may be added, else 0. */
 int gather_has_room(const struct gather *gather);

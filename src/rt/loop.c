@@ -84,7 +84,7 @@ loop_base(struct loop *loop)
 	return loop->base;
 }
 
-static int
+static enum rt_err
 grow(struct loop *loop)
 {
 	struct soon *ring;
@@ -92,31 +92,31 @@ grow(struct loop *loop)
 
 	cap = loop->cap == 0 ? 64 : loop->cap * 2;
 	if (cap < loop->cap || (ring = calloc(cap, sizeof(*ring))) == NULL)
-		return -1;
+		return RT_ERR_NOMEM;
 	for (i = 0; i < loop->count; i++)
 		ring[i] = loop->ring[(loop->head + i) % loop->cap];
 	free(loop->ring);
 	loop->ring = ring;
 	loop->cap = cap;
 	loop->head = 0;
-	return 0;
+	return RT_OK;
 }
 
-int
+enum rt_err
 loop_call_soon(struct loop *loop, loop_fn fn, void *arg)
 {
 	struct soon *slot;
 
-	if (loop->count == loop->cap && grow(loop) == -1)
-		return -1;
+	if (loop->count == loop->cap && grow(loop) != RT_OK)
+		return RT_ERR_NOMEM;
 	slot = &loop->ring[(loop->head + loop->count) % loop->cap];
 	slot->fn = fn;
 	slot->arg = arg;
 	if (loop->count++ == 0 && evtimer_add(loop->wake, &next_turn) == -1) {
 		loop->count--;
-		return -1;
+		return RT_ERR_EVENT;
 	}
-	return 0;
+	return RT_OK;
 }
 
 static void
@@ -196,10 +196,10 @@ loop_timer_cancel(struct loop_timer *timer)
 	free(timer);
 }
 
-int
+enum rt_err
 loop_run(struct loop *loop)
 {
-	return event_base_dispatch(loop->base) == -1 ? -1 : 0;
+	return event_base_dispatch(loop->base) == -1 ? RT_ERR_EVENT : RT_OK;
 }
 
 void

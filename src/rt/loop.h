@@ -9,6 +9,8 @@
 #ifndef AFETCH_LOOP_H
 #define AFETCH_LOOP_H
 
+#include "rterr.h"
+
 struct event_base;
 struct loop;
 struct loop_timer;
@@ -29,11 +31,12 @@ void loop_free(struct loop *loop);
 struct event_base *loop_base(struct loop *loop);
 
 /*
- * Schedules fn(arg) to run on a later turn of the loop.
- * Returns 0, or -1 when out of memory (fn will then not run).
- * Cost: O(1) amortised, no allocation once the queue has grown.
+ * Schedules fn(arg) to run on a later turn of the loop. Returns RT_OK, or
+ * RT_ERR_NOMEM or RT_ERR_EVENT (libevent would not wake the loop); fn will
+ * then not run. Cost: O(1) amortised, no allocation once the queue has
+ * grown.
  */
-int loop_call_soon(struct loop *loop, loop_fn fn, void *arg);
+enum rt_err loop_call_soon(struct loop *loop, loop_fn fn, void *arg);
 
 /*
  * Schedules fn(arg) to run once, after delay seconds (fractions allowed,
@@ -48,9 +51,9 @@ void loop_timer_cancel(struct loop_timer *timer);
 
 /*
  * Runs the loop until loop_stop() is called or nothing is left to wait
- * for. Returns 0, or -1 if libevent failed.
+ * for. Returns RT_OK, or RT_ERR_EVENT if libevent failed.
  */
-int loop_run(struct loop *loop);
+enum rt_err loop_run(struct loop *loop);
 
 /* Makes loop_run() return after the current callback. */
 void loop_stop(struct loop *loop);

@@ -54,12 +54,12 @@ task_data(struct task *task)
 	return task->data;
 }
 
-int
+enum rt_err
 task_start(struct task *task)
 {
-	if (future_set_running(task->future) == -1)
-		return -1;
-	return task->ops->start(task, task->data);
+	if (future_set_running(task->future) != RT_OK)
+		return RT_ERR_STATE;
+	return task->ops->start(task, task->data) == 0 ? RT_OK : RT_ERR_NOSTART;
 }
 
 int

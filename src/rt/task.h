@@ -10,6 +10,8 @@
 #ifndef AFETCH_TASK_H
 #define AFETCH_TASK_H
 
+#include "rterr.h"
+
 struct future;
 struct loop;
 struct task;
@@ -50,9 +52,12 @@ struct future *task_future(struct task *task);
 
 void *task_data(struct task *task);
 
-/* pending -> running, then ops->start. Returns ops->start's result, or -1
- * if the task was not pending. */
-int task_start(struct task *task);
+/*
+ * pending -> running, then ops->start. Returns RT_OK, RT_ERR_NOSTART when
+ * ops->start failed (the task is then done), or RT_ERR_STATE if the task
+ * was not pending (nothing happens).
+ */
+enum rt_err task_start(struct task *task);
 
 /*
  * Requests cancellation. A pending task is cancelled at once; a running one

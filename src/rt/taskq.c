@@ -16,33 +16,33 @@ taskq_free(struct taskq *q)
 }
 
 /* Doubles the ring, unwrapping it so the oldest task is first again. */
-static int
+static enum rt_err
 grow(struct taskq *q)
 {
 	size_t	      cap = q->cap == 0 ? 16 : q->cap * 2, i;
 	struct task **ring;
 
 	if (cap < q->cap || cap > SIZE_MAX / sizeof(*ring))
-		return -1;
+		return RT_ERR_NOMEM;
 	if ((ring = malloc(cap * sizeof(*ring))) == NULL)
-		return -1;
+		return RT_ERR_NOMEM;
 	for (i = 0; i < q->count; i++)
 		ring[i] = q->ring[(q->head + i) % q->cap];
 	free(q->ring);
 	q->ring = ring;
 	q->cap = cap;
 	q->head = 0;
-	return 0;
+	return RT_OK;
 }
 
-int
+enum rt_err
 taskq_push(struct taskq *q, struct task *task)
 {
-	if (q->count == q->cap && grow(q) == -1)
-		return -1;
+	if (q->count == q->cap && grow(q) != RT_OK)
+		return RT_ERR_NOMEM;
 	q->ring[(q->head + q->count) % q->cap] = task;
 	q->count++;
-	return 0;
+	return RT_OK;
 }
 
 struct task *

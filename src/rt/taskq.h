@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "rterr.h"
+
 struct task;
 
 struct taskq {
@@ -25,8 +27,8 @@ struct taskq {
 /* Frees the queue's storage (not the tasks, which must be gone already). */
 void taskq_free(struct taskq *q);
 
-/* Appends a task. Returns 0, or -1 when out of memory (queue unchanged). */
-int taskq_push(struct taskq *q, struct task *task);
+/* Appends a task. Returns RT_OK, or RT_ERR_NOMEM (queue unchanged). */
+enum rt_err taskq_push(struct taskq *q, struct task *task);
 
 /* Removes and returns the oldest task, or NULL when the queue is empty. */
 struct task *taskq_pop(struct taskq *q);

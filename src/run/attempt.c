@@ -37,8 +37,7 @@
 static CURL *
 easy_get(struct fetch_ctx *ctx, char *errbuf)
 {
-	CURL	*easy;
-	CURLcode rc;
+	CURL *easy;
 
 	if (ctx->nidle > 0)
 		return ctx->idle[--ctx->nidle];
@@ -46,13 +45,9 @@ easy_get(struct fetch_ctx *ctx, char *errbuf)
 		snprintf(errbuf, CURL_ERROR_SIZE, "out of memory");
 		return NULL;
 	}
-	if ((rc = curlev_adopt(ctx->curlev, easy)) != CURLE_OK) {
-		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-		curl_easy_cleanup(easy);
-		return NULL;
-	}
-	if (transfer_configure(easy, &ctx->opts.request, ctx->headers,
-		ctx->trust, errbuf) == -1) {
+	if (curlev_adopt(ctx->curlev, easy, errbuf) != HTTP_OK ||
+	    transfer_configure(easy, &ctx->opts.request, ctx->headers,
+		ctx->trust, errbuf) != HTTP_OK) {
 		curl_easy_cleanup(easy);
 		return NULL;
 	}
@@ -399,8 +394,8 @@ attempt_start(struct fetch *fetch)
 	spec.response = &fetch->resp;
 	spec.private = fetch;
 	spec.errbuf = fetch->errbuf;
-	if (transfer_prepare(easy, &ctx->opts.request, &spec) == -1 ||
-	    curlev_add(ctx->curlev, easy) == -1) {
+	if (transfer_prepare(easy, &ctx->opts.request, &spec) != HTTP_OK ||
+	    curlev_add(ctx->curlev, easy) != HTTP_OK) {
 		/* The URL was checked when it was read: what fails here is
 		 * afetch's own set-up (memory, the multi handle). */
 		snprintf(text, sizeof(text), "starting the transfer: %.200s",

@@ -173,7 +173,7 @@ settle(struct crawler *cr, struct item *it)
 		}
 		rc = frontier_push(cr->fr, url, it->depth + 1,
 		    (long long)rec->index, it->key, &stored);
-		if (rc == 1 && record_add_link(rec, stored) == -1)
+		if (rc == 1 && record_add_link(rec, stored) != HTTP_OK)
 			rc = -1;
 		if (rc == -1)
 			msgs_warnx("record %zu: out of memory for its links",

@@ -104,7 +104,7 @@ crawlpage_body(struct task *task, const char *data, size_t len, void *arg)
 		return;
 	if (!it->decided)
 		decide(it->cr, it);
-	if (it->html != NULL && html_feed(it->html, data, len) == -1) {
+	if (it->html != NULL && html_feed(it->html, data, len) != CRAWL_OK) {
 		html_free(it->html);
 		it->html = NULL;
 	}

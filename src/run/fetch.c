@@ -89,7 +89,7 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	    (ctx->idle = calloc(ctx->opts.pool_size, sizeof(CURL *))) == NULL)
 		goto fail;
 	if ((ctx->curlev = curlev_new(loop, attempt_on_done, ctx)) == NULL ||
-	    curlev_set_pool(ctx->curlev, (long)ctx->opts.pool_size) == -1)
+	    curlev_set_pool(ctx->curlev, (long)ctx->opts.pool_size) != HTTP_OK)
 		goto fail;
 	return ctx;
 fail:
@@ -242,7 +242,7 @@ fetch_task_new(struct fetch_ctx *ctx, size_t index, const char *line,
 	    (ctx->opts.want_body ? RECORD_BODY : 0) |
 	    (ctx->savedir != NULL ? RECORD_PATH : 0);
 	if (response_init(&fetch->resp, ctx->body_cap, ctx->opts.want_body,
-		ctx->opts.want_headers, HDRS_LIMIT) == -1 ||
+		ctx->opts.want_headers, HDRS_LIMIT) != HTTP_OK ||
 	    (fetch->rec.url = malloc(len + 1)) == NULL) {
 		response_free(&fetch->resp);
 		free(fetch);

@@ -178,7 +178,6 @@ static int
 start_fetch(struct origins *o, struct origin * or, const char *origin)
 {
 	char *url;
-	int   rc;
 
 	if ((url = malloc(strlen(origin) + sizeof("/robots.txt"))) == NULL)
 		return -1;
@@ -192,8 +191,8 @@ start_fetch(struct origins *o, struct origin * or, const char *origin)
 		return -1;
 	if (!fetch_is_requestable(or->fetch) ||
 	    (or->host = strdup(fetch_host(or->fetch))) == NULL ||
-	    future_add_done_callback(task_future(or->fetch), on_fetched, or) ==
-		-1) {
+	    future_add_done_callback(task_future(or->fetch), on_fetched, or) !=
+		RT_OK) {
 		task_free(or->fetch);
 		or->fetch = NULL;
 		return -1;
@@ -201,8 +200,8 @@ start_fetch(struct origins *o, struct origin * or, const char *origin)
 	if (sched_block_host(o->sched, or->host) == 0)
 		or->blocked = 1;
 	o->fetched++;
-	rc = task_start(or->fetch);
-	(void)rc; /* one that cannot start is done already: on_fetched */
+	/* One that cannot start is done already: on_fetched. */
+	(void)task_start(or->fetch);
 	return 0;
 }
 

@@ -241,8 +241,8 @@ take_line(struct resume *r, const char *line, size_t len, struct buf *url)
 	    strcmp(state->valuestring, "done") != 0 || !cJSON_IsString(item))
 		goto out;
 	buf_clear(url);
-	if (jsonscan_find_string(line, len, "url", &lit, &litlen) == -1 ||
-	    jsonscan_decode_string(lit, litlen, url) == -1)
+	if (jsonscan_find_string(line, len, "url", &lit, &litlen) != BASE_OK ||
+	    jsonscan_decode_string(lit, litlen, url) != BASE_OK)
 		goto out;
 	rc = insert(r, url->len > 0 ? url->data : "", url->len);
 	if (rc == 0 && r->crawl)
@@ -392,7 +392,7 @@ resume_done(const struct resume *r, const char *url, size_t len)
 	buf_init(&lit, len * 6 + 2);
 	buf_init(&dec, len * 3 + 1);
 	if (jsonstr_append(&lit, url, len) == 0 &&
-	    jsonscan_decode_string(lit.data, lit.len, &dec) == 0)
+	    jsonscan_decode_string(lit.data, lit.len, &dec) == BASE_OK)
 		rc = lookup(r, dec.len > 0 ? dec.data : "", dec.len);
 	buf_free(&lit);
 	buf_free(&dec);

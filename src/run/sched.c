@@ -277,7 +277,8 @@ sched_submit(struct sched *s, struct task *task)
 	if ((h = hostq_get(s->hosts, key != NULL ? key : "")) == NULL)
 		return -1;
 	if ((n = calloc(1, sizeof(*n))) == NULL ||
-	    future_add_done_callback(task_future(task), on_finished, n) == -1) {
+	    future_add_done_callback(task_future(task), on_finished, n) !=
+		RT_OK) {
 		free(n);
 		/* A host just made for this task is dropped again. */
 		hostq_settle(s->hosts, h, loop_now());

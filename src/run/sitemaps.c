@@ -197,7 +197,7 @@ start_files(struct sitemaps *s)
 		    s->cfg.sf, f->url, CRAWL_SITEMAP_MAX_BYTES, &f->user);
 		if (f->fetch == NULL ||
 		    future_add_done_callback(
-			task_future(f->fetch), on_file_fetched, f) == -1) {
+			task_future(f->fetch), on_file_fetched, f) != RT_OK) {
 			task_free(f->fetch);
 			free(f);
 			continue;
@@ -301,7 +301,7 @@ fetch_robots(struct sitemaps *s, struct smorigin *so)
 	free(url);
 	if (so->fetch == NULL ||
 	    future_add_done_callback(
-		task_future(so->fetch), on_robots_fetched, so) == -1) {
+		task_future(so->fetch), on_robots_fetched, so) != RT_OK) {
 		task_free(so->fetch);
 		so->fetch = NULL;
 		return -1;

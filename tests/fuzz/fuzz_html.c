@@ -71,12 +71,12 @@ run(const uint8_t *data, size_t size, size_t max, struct links *l)
 		take = max == 0 ? size : fuzz_chunks_next(&c, max);
 		if (take > size - off)
 			take = size - off;
-		FUZZ_CHECK(html_feed(h, data + off, take) == 0);
+		FUZZ_CHECK(html_feed(h, data + off, take) == CRAWL_OK);
 		off += take;
 	}
 	html_finish(h);
 	/* Fed after the end: ignored. */
-	FUZZ_CHECK(html_feed(h, "<a href=x>", 10) == 0);
+	FUZZ_CHECK(html_feed(h, "<a href=x>", 10) == CRAWL_OK);
 	nofollow = html_nofollow(h);
 	FUZZ_CHECK(nofollow == 0 || nofollow == 1);
 	html_free(h);

@@ -62,7 +62,7 @@ check_member(const cJSON *root, const char *line, size_t len, const char *key)
 	struct buf   dec;
 	int	     found;
 
-	found = jsonscan_find_string(line, len, key, &lit, &litlen) == 0;
+	found = jsonscan_find_string(line, len, key, &lit, &litlen) == BASE_OK;
 	/*
 	 * cJSON cuts member names at a NUL ("url\u0000x" is "url" to it),
 	 * where jsonscan decodes them whole; such a line is one afetch never
@@ -74,7 +74,7 @@ check_member(const cJSON *root, const char *line, size_t len, const char *key)
 	if (!found)
 		return;
 	buf_init(&dec, len);
-	if (jsonscan_decode_string(lit, litlen, &dec) == -1) {
+	if (jsonscan_decode_string(lit, litlen, &dec) != BASE_OK) {
 		FUZZ_CHECK(cjson_lenient(lit, litlen));
 		buf_free(&dec);
 		return;
@@ -117,8 +117,8 @@ check_line(const char *line, size_t len, struct buf *url)
 	    cJSON_IsString(item)) {
 		buf_clear(url);
 		done = jsonscan_find_string(line, len, "url", &lit, &litlen) ==
-			0 &&
-		    jsonscan_decode_string(lit, litlen, url) == 0;
+			BASE_OK &&
+		    jsonscan_decode_string(lit, litlen, url) == BASE_OK;
 	}
 out:
 	cJSON_Delete(root);

@@ -28,10 +28,11 @@ parse(const uint8_t *text, size_t n, size_t max)
 		take = max == 0 ? n : fuzz_chunks_next(&c, max);
 		if (take > n - off)
 			take = n - off;
-		FUZZ_CHECK(robots_feed(r, (const char *)text + off, take) == 0);
+		FUZZ_CHECK(
+		    robots_feed(r, (const char *)text + off, take) == CRAWL_OK);
 		off += take;
 	}
-	FUZZ_CHECK(robots_finish(r) == 0);
+	FUZZ_CHECK(robots_finish(r) == CRAWL_OK);
 	return r;
 }
 

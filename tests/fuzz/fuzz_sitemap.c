@@ -66,11 +66,11 @@ run(const uint8_t *data, size_t size, size_t max, struct urls *u, size_t *count)
 		take = max == 0 ? size : fuzz_chunks_next(&c, max);
 		if (take > size - off)
 			take = size - off;
-		if (sitemap_feed(sm, data + off, take) == -1)
+		if (sitemap_feed(sm, data + off, take) != CRAWL_OK)
 			rc = -1;
 		off += take;
 	}
-	if (sitemap_finish(sm) == -1)
+	if (sitemap_finish(sm) != CRAWL_OK)
 		rc = -1;
 	FUZZ_CHECK((rc == -1) == (sitemap_error(sm) != NULL));
 	*count = sitemap_count(sm);

@@ -54,15 +54,15 @@ test_pending_running_done(void)
 	CHECK_INT(future_state(f), FUTURE_RUNNING);
 	CHECK_INT(future_finished(f), 0);
 	/* Only a pending future may start running. */
-	CHECK_INT(future_set_running(f), -1);
+	CHECK_INT(future_set_running(f), RT_ERR_STATE);
 	CHECK_INT(future_set_done(f), 0);
 	CHECK_INT(future_state(f), FUTURE_DONE);
 	CHECK_INT(future_finished(f), 1);
 	CHECK(future_cancel_reason(f) == NULL);
 	/* Final: nothing changes it any more. */
-	CHECK_INT(future_set_done(f), -1);
-	CHECK_INT(future_cancel(f, "late"), -1);
-	CHECK_INT(future_set_running(f), -1);
+	CHECK_INT(future_set_done(f), RT_ERR_STATE);
+	CHECK_INT(future_cancel(f, "late"), RT_ERR_STATE);
+	CHECK_INT(future_set_running(f), RT_ERR_STATE);
 	CHECK_INT(future_state(f), FUTURE_DONE);
 	CHECK(future_cancel_reason(f) == NULL);
 	future_unref(f);
@@ -92,9 +92,9 @@ test_pending_cancelled(void)
 	CHECK_INT(future_state(f), FUTURE_CANCELLED);
 	CHECK_INT(future_finished(f), 1);
 	CHECK_STR(future_cancel_reason(f), "deadline");
-	CHECK_INT(future_cancel(f, "signal"), -1);
-	CHECK_INT(future_set_done(f), -1);
-	CHECK_INT(future_set_running(f), -1);
+	CHECK_INT(future_cancel(f, "signal"), RT_ERR_STATE);
+	CHECK_INT(future_set_done(f), RT_ERR_STATE);
+	CHECK_INT(future_set_running(f), RT_ERR_STATE);
 	CHECK_INT(future_state(f), FUTURE_CANCELLED);
 	/* The first reason is kept. */
 	CHECK_STR(future_cancel_reason(f), "deadline");
@@ -112,7 +112,7 @@ test_running_cancelled(void)
 	CHECK_INT(future_cancel(f, "first"), 0);
 	CHECK_INT(future_state(f), FUTURE_CANCELLED);
 	CHECK_STR(future_cancel_reason(f), "first");
-	CHECK_INT(future_set_done(f), -1);
+	CHECK_INT(future_set_done(f), RT_ERR_STATE);
 	CHECK_INT(future_state(f), FUTURE_CANCELLED);
 	future_unref(f);
 	loop_free(loop);

@@ -175,7 +175,7 @@ test_window(void)
 	CHECK_INT(gather_outstanding(w.gather), 2);
 	/* Full: refused, and the task stays ours. */
 	extra = new_task(&w, 2, 0);
-	CHECK_INT(gather_add(w.gather, extra), -1);
+	CHECK_INT(gather_add(w.gather, extra), RT_ERR_FULL);
 	CHECK_INT(gather_outstanding(w.gather), 2);
 
 	/* The newest finishing frees nothing: the head is still out. */
@@ -293,7 +293,7 @@ test_window_one(void)
 		if (i == 0) {
 			struct task *t = new_task(&w, 15, 0);
 
-			CHECK_INT(gather_add(w.gather, t), -1);
+			CHECK_INT(gather_add(w.gather, t), RT_ERR_FULL);
 			task_free(t);
 			w.tasks[15] = NULL;
 		}

@@ -7,16 +7,17 @@
 
 HARNESS_MAIN;
 
-/* Finds key in json and returns its decoded value in out, or -1. */
-static int
+/* Finds key in json and decodes its value into out. */
+static enum base_err
 find(const char *json, const char *key, struct buf *out)
 {
 	const char *lit;
 	size_t	    litlen;
 
 	buf_clear(out);
-	if (jsonscan_find_string(json, strlen(json), key, &lit, &litlen) == -1)
-		return -1;
+	if (jsonscan_find_string(json, strlen(json), key, &lit, &litlen) !=
+	    BASE_OK)
+		return BASE_ERR_ABSENT;
 	return jsonscan_decode_string(lit, litlen, out);
 }
 
@@ -41,9 +42,9 @@ test_find(void)
 	CHECK_INT(find("{\"\\u0075rl\":\"esc\"}", "url", &out), 0);
 	CHECK_STR(buf_cstr(&out), "esc");
 	/* Missing, not a string, not an object. */
-	CHECK_INT(find("{\"urls\":\"x\"}", "url", &out), -1);
-	CHECK_INT(find("{\"url\":null}", "url", &out), -1);
-	CHECK_INT(find("[\"url\"]", "url", &out), -1);
+	CHECK_INT(find("{\"urls\":\"x\"}", "url", &out), BASE_ERR_ABSENT);
+	CHECK_INT(find("{\"url\":null}", "url", &out), BASE_ERR_ABSENT);
+	CHECK_INT(find("[\"url\"]", "url", &out), BASE_ERR_ABSENT);
 	buf_free(&out);
 }
 
@@ -65,11 +66,14 @@ test_find_value(void)
 	CHECK_INT(n, strlen("\"done\""));
 	CHECK_INT(jsonscan_find_value(line, strlen(line), "ur", &v, &n), 0);
 	CHECK_INT(n, 4);
-	CHECK_INT(jsonscan_find_value(line, strlen(line), "u", &v, &n), -1);
-	CHECK_INT(jsonscan_find_value(line, strlen(line), "url", &v, &n), -1);
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "u", &v, &n),
+	    BASE_ERR_ABSENT);
+	CHECK_INT(jsonscan_find_value(line, strlen(line), "url", &v, &n),
+	    BASE_ERR_ABSENT);
 	/* A value cut off where the line ends is not found. */
 	CHECK_INT(
-	    jsonscan_find_value("{\"index\":{\"a\":", 14, "index", &v, &n), -1);
+	    jsonscan_find_value("{\"index\":{\"a\":", 14, "index", &v, &n),
+	    BASE_ERR_ABSENT);
 }
 
 static void
@@ -93,8 +97,8 @@ test_decode(void)
 	CHECK_INT(find("{\"url\":\"caf\\u00e9\"}", "url", &out), 0);
 	CHECK_STR(buf_cstr(&out), "caf\xc3\xa9");
 	/* Malformed: an unknown escape, a raw control byte. */
-	CHECK_INT(find("{\"url\":\"\\q\"}", "url", &out), -1);
-	CHECK_INT(find("{\"url\":\"a\tb\"}", "url", &out), -1);
+	CHECK_INT(find("{\"url\":\"\\q\"}", "url", &out), BASE_ERR_MALFORMED);
+	CHECK_INT(find("{\"url\":\"a\tb\"}", "url", &out), BASE_ERR_MALFORMED);
 	buf_free(&out);
 }
 

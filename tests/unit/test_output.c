@@ -639,14 +639,14 @@ test_limit(void)
 	buf_free(&out);
 
 	buf_init(&out, 10);
-	CHECK_INT(output_record(o, &out, &rec), -1);
+	CHECK_INT(output_record(o, &out, &rec), REPORT_ERR_NOMEM);
 	CHECK_INT(out.len, 0);
 	buf_free(&out);
 
 	/* Room for the text but not its '\n': taken back, not half-written. */
 	buf_init(&out, 2 + n - 1);
 	CHECK_INT(buf_puts(&out, "x\n"), 0);
-	CHECK_INT(output_record(o, &out, &rec), -1);
+	CHECK_INT(output_record(o, &out, &rec), REPORT_ERR_NOMEM);
 	CHECK_INT(out.len, 2);
 	CHECK_STR(buf_cstr(&out), "x\n");
 	buf_free(&out);
@@ -988,7 +988,7 @@ test_writer_reuse(void)
 		CHECK(out.len > fresh.len + LONG);
 		/* Too big for what is left: refused, and nothing is lost. */
 		out.limit = out.len + fresh.len - 1;
-		CHECK_INT(output_record(o, &out, &full), -1);
+		CHECK_INT(output_record(o, &out, &full), REPORT_ERR_NOMEM);
 		out.limit = 8 << 20;
 		first = strchr(buf_cstr(&out), '\n');
 		CHECK(first != NULL && first[1] == '{');

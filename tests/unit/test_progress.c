@@ -121,7 +121,7 @@ test_draw(void)
 	p = progress_new(loop, fds[1], 1);
 	CHECK(p != NULL);
 	CHECK_INT(progress_set_interval(p, 0.01), 0);
-	CHECK_INT(progress_set_interval(p, 0), -1);
+	CHECK_INT(progress_set_interval(p, 0), REPORT_ERR_ARG);
 	progress_set_total(p, 8);
 
 	/* Storing counts writes nothing by itself. */

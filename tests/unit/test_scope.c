@@ -174,9 +174,9 @@ test_regex(void)
 	CHECK_INT(scope_in(s, key, "http://e.com/blog/a.zip"), 0);
 	/* A bad expression is refused with regerror's words. */
 	err[0] = '\0';
-	CHECK_INT(scope_include(s, "a(b", err, sizeof(err)), -1);
+	CHECK_INT(scope_include(s, "a(b", err, sizeof(err)), CRAWL_ERR_REGEX);
 	CHECK(err[0] != '\0');
-	CHECK_INT(scope_exclude(s, "[", err, sizeof(err)), -1);
+	CHECK_INT(scope_exclude(s, "[", err, sizeof(err)), CRAWL_ERR_REGEX);
 	CHECK_INT(scope_in(s, key, "http://e.com/blog/a"), 1);
 	free(key);
 	scope_free(s);
@@ -205,8 +205,8 @@ test_kinds(void)
 	CHECK_INT(k, SCOPE_PREFIX);
 	CHECK_INT(scope_kind_parse("any", &k), 0);
 	CHECK_INT(k, SCOPE_ANY);
-	CHECK_INT(scope_kind_parse("Host", &k), -1);
-	CHECK_INT(scope_kind_parse("", &k), -1);
+	CHECK_INT(scope_kind_parse("Host", &k), CRAWL_ERR_UNKNOWN);
+	CHECK_INT(scope_kind_parse("", &k), CRAWL_ERR_UNKNOWN);
 	CHECK_INT(k, SCOPE_ANY);
 	/* A seed afetch could not fetch has no key. */
 	s = scope_new(SCOPE_HOST, &why);

@@ -50,14 +50,20 @@ run(const void *p, size_t n, const size_t *cuts, int *rc)
 	char	       *out;
 
 	sm = sitemap_new(on_url, &s);
-	*rc = 0;
+	*rc = CRAWL_OK;
+	/* The first failure is kept: every later call returns it too. */
 	for (; cuts != NULL && *cuts != 0 && off < n; cuts++) {
 		take = *cuts < n - off ? *cuts : n - off;
-		*rc |= sitemap_feed(sm, (const char *)p + off, take);
+		if (*rc == CRAWL_OK)
+			*rc = sitemap_feed(sm, (const char *)p + off, take);
 		off += take;
 	}
-	*rc |= sitemap_feed(sm, (const char *)p + off, n - off);
-	*rc |= sitemap_finish(sm);
+	if (*rc == CRAWL_OK)
+		*rc = sitemap_feed(sm, (const char *)p + off, n - off);
+	if (*rc == CRAWL_OK)
+		*rc = sitemap_finish(sm);
+	else
+		CHECK_INT(sitemap_finish(sm), *rc);
 	why = sitemap_error(sm);
 	if (why != NULL) {
 		out = malloc(strlen(why) + 8);
@@ -222,7 +228,7 @@ test_gzip(void)
 	/* Cut short: an error at the end, after what could be read. */
 	got = run(z, zlen / 2, NULL, &rc);
 	CHECK_STR(got, "ERROR: truncated gzip data");
-	CHECK_INT(rc, -1);
+	CHECK_INT(rc, CRAWL_ERR_MALFORMED);
 	free(got);
 
 	/* Corrupt from the start. */
@@ -231,7 +237,7 @@ test_gzip(void)
 	z[12] ^= 0x55;
 	got = run(z, zlen, NULL, &rc);
 	CHECK_STR(got, "ERROR: corrupt gzip data");
-	CHECK_INT(rc, -1);
+	CHECK_INT(rc, CRAWL_ERR_MALFORMED);
 	free(got);
 	free(z);
 }

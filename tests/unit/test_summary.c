@@ -270,10 +270,11 @@ test_json(void)
 	cJSON_Delete(root);
 	unlink(path);
 
-	/* A directory that does not exist: -1, errno, nothing left over. */
+	/* A directory that does not exist: a write error, errno, nothing left
+	 * over. */
 	snprintf(path, sizeof(path), "%s/no/s.json", dir);
 	errno = 0;
-	CHECK_INT(summary_write_json(s, path), -1);
+	CHECK_INT(summary_write_json(s, path), REPORT_ERR_WRITE);
 	CHECK_INT(errno, ENOENT);
 	summary_free(s);
 	CHECK_INT(rmdir(dir), 0);

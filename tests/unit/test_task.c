@@ -90,15 +90,15 @@ test_start_once(void)
 	CHECK(task_future(t) != NULL);
 	CHECK_INT(future_state(task_future(t)), FUTURE_PENDING);
 	CHECK_INT(fk->starts, 0);
-	CHECK_INT(task_start(t), 0);
+	CHECK_INT(task_start(t), RT_OK);
 	CHECK_INT(fk->starts, 1);
 	CHECK_INT(future_state(task_future(t)), FUTURE_RUNNING);
 	/* Not pending any more: refused, start not called again. */
-	CHECK_INT(task_start(t), -1);
+	CHECK_INT(task_start(t), RT_ERR_STATE);
 	CHECK_INT(fk->starts, 1);
 	task_done(t);
 	CHECK_INT(future_state(task_future(t)), FUTURE_DONE);
-	CHECK_INT(task_start(t), -1);
+	CHECK_INT(task_start(t), RT_ERR_STATE);
 	CHECK_INT(fk->starts, 1);
 	task_free(t);
 	loop_free(loop);
@@ -112,7 +112,7 @@ test_start_fails(void)
 	struct task *t = task_new(loop, &fake_ops, fk);
 
 	fk->fail_start = 1;
-	CHECK_INT(task_start(t), -1);
+	CHECK_INT(task_start(t), RT_ERR_NOSTART);
 	CHECK_INT(fk->starts, 1);
 	CHECK_INT(future_state(task_future(t)), FUTURE_DONE);
 	task_free(t);
@@ -135,7 +135,7 @@ test_cancel_pending(void)
 	CHECK_INT(future_state(task_future(t)), FUTURE_CANCELLED);
 	CHECK_STR(future_cancel_reason(task_future(t)), "deadline");
 	/* And it never will start. */
-	CHECK_INT(task_start(t), -1);
+	CHECK_INT(task_start(t), RT_ERR_STATE);
 	CHECK_INT(fk->starts, 0);
 	CHECK_INT(task_cancel(t, "signal"), 0);
 	CHECK_INT(fk->cancels, 0);

@@ -30,11 +30,13 @@ static void
 check_applies(struct tlstrust *t)
 {
 	CURL *easy = curl_easy_init();
+	char  errbuf[CURL_ERROR_SIZE] = "";
 
 	CHECK(easy != NULL);
 	if (easy == NULL)
 		return;
-	CHECK_INT(tlstrust_apply(t, easy), CURLE_OK);
+	CHECK_INT(tlstrust_apply(t, easy, errbuf), HTTP_OK);
+	CHECK_STR(errbuf, "");
 	curl_easy_cleanup(easy);
 }
 

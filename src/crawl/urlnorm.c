@@ -24,20 +24,42 @@
 
 static const char hexdigits[] = "0123456789ABCDEF";
 
+/*
+ * The classes of the 256 bytes (UC_* in urlnorm_int.h), looked up once
+ * per byte of every link; test_urlnorm_fast checks each entry against
+ * the definitions.
+ */
+const unsigned char urlnorm_class[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* 00 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* 10 */
+	2, 4, 2, 0, 4, 0, 4, 4, 4, 4, 4, 4, 4, 13, 5, 4,	       /* 20 */
+	13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 4, 4, 2, 4, 2, 0,      /* 30 */
+	4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,		       /* 40 */
+	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 2, 0, 2, 5,		       /* 50 */
+	2, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, /* 60 */
+	13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 2, 2, 2, 5, 2,     /* 70 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* 80 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* 90 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* a0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* b0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* c0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* d0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* e0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,		       /* f0 */
+};
+
 /* RFC 3986 section 2.3: the characters that never need encoding. */
 static int
 unreserved(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	    c == '~';
+	return urlnorm_class[c] & UC_UNRESERVED;
 }
 
 /* Bytes that may not appear raw in a URL's path or query. */
 static int
 must_encode(int c)
 {
-	return c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL;
+	return urlnorm_class[c] & UC_ENCODE;
 }
 
 size_t

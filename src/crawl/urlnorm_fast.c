@@ -53,8 +53,7 @@ is_digit(int c)
 static int
 unreserved(int c)
 {
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' ||
-	    c == '~';
+	return urlnorm_class[c] & UC_UNRESERVED;
 }
 
 /* An upper-case hex digit's value, or -1 (lower case is not normal). */
@@ -81,38 +80,14 @@ plain_text(const char *s, size_t n, int query)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (unreserved(c))
+		if (urlnorm_class[c] & UC_PLAIN)
 			continue;
-		switch (c) {
-		case '/':
-		case '!':
-		case '$':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case ';':
-		case '=':
-		case ':':
-		case '@':
+		if (c == '?' && query)
 			continue;
-		case '?':
-			if (query)
-				continue;
+		if (c != '%' || i + 2 >= n || (hi = upper_hex(s[i + 1])) < 0 ||
+		    (lo = upper_hex(s[i + 2])) < 0 || unreserved(hi * 16 + lo))
 			return 0;
-		case '%':
-			if (i + 2 >= n || (hi = upper_hex(s[i + 1])) < 0 ||
-			    (lo = upper_hex(s[i + 2])) < 0 ||
-			    unreserved(hi * 16 + lo))
-				return 0;
-			i += 2;
-			continue;
-		default:
-			return 0;
-		}
+		i += 2;
 	}
 	return 1;
 }
@@ -155,8 +130,8 @@ plain_host(const char *s, size_t n, int lower)
 			continue;
 		}
 		c = (unsigned char)s[i];
-		if (!(is_digit(c) || c == '-' || (c >= 'a' && c <= 'z') ||
-			(!lower && c >= 'A' && c <= 'Z')))
+		if (!(urlnorm_class[c] & UC_HOST) &&
+		    (lower || c < 'A' || c > 'Z'))
 			return 0;
 	}
 	/* start is past the end now; the last label began after the last
@@ -270,6 +245,36 @@ parse_normal(const char *url, size_t n, struct parts *p)
 	return plain_text(p->path, p->path_len, 0) &&
 	    !has_dot_segment(p->path, p->path_len) &&
 	    plain_text(p->query, p->query_len, 1);
+}
+
+/*
+ * parse_normal for a link's base. A page's links all come with the same
+ * base, so the last one parsed on this thread is kept (its text and its
+ * parts, which then point into the copy: the bytes are the same).
+ */
+static int
+parse_base(const char *base, size_t n, struct parts *p)
+{
+	static _Thread_local char	  last[FAST_MAX + 1];
+	static _Thread_local size_t	  last_len;
+	static _Thread_local struct parts last_parts;
+
+	if (n > 0 && n == last_len && memcmp(base, last, n) == 0) {
+		*p = last_parts;
+		return 1;
+	}
+	if (n > FAST_MAX || !parse_normal(base, n, p))
+		return 0;
+	memcpy(last, base, n);
+	last_len = n;
+	last_parts = *p;
+	last_parts.host = last + (p->host - base);
+	if (p->port != NULL)
+		last_parts.port = last + (p->port - base);
+	last_parts.path = last + (p->path - base);
+	if (p->query != NULL)
+		last_parts.query = last + (p->query - base);
+	return 1;
 }
 
 int
@@ -419,7 +424,7 @@ urlnorm_fast_resolve(
 	char	    *res;
 	int	     ok = 1;
 
-	if (link_len > FAST_MAX || bn > FAST_MAX || !parse_normal(base, bn, &b))
+	if (link_len > FAST_MAX || !parse_base(base, bn, &b))
 		return 0;
 	m = urlnorm_prep(link, link_len, t, l);
 	if (m == 0) {

@@ -8,6 +8,14 @@
 
 #include <stddef.h>
 
+/* What a byte is, as bits of urlnorm_class[byte]. */
+#define UC_UNRESERVED 1 /* RFC 3986 section 2.3: ALPHA DIGIT - . _ ~ */
+#define UC_ENCODE     2 /* never raw: controls, space, "<>\^`{|}, >= 0x7f */
+#define UC_PLAIN      4 /* kept in a normal path: unreserved, /!$&'()*+,;=:@ */
+#define UC_HOST	      8 /* in a plain host name's labels: a-z 0-9 - */
+
+extern const unsigned char urlnorm_class[256];
+
 /*
  * The text of a URL or link as the resolution works on it: the n bytes
  * at s trimmed of leading and trailing bytes <= 0x20, cut at the first

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "frontier.h"
-#include "hash.h"
 
 /* Arena chunk size; an entry never spans two chunks. */
 #define CHUNK (1024 * 1024)
@@ -169,11 +168,32 @@ reserve(struct frontier *fr, struct table *t)
 	return 0;
 }
 
+/*
+ * The table's hash: eight bytes a step, then splitmix64's finaliser so
+ * that the low bits (the slot) depend on every byte. Every link of a
+ * crawl is hashed once or twice, and FNV-1a's byte-at-a-time chain of
+ * multiplies was the larger part of a lookup. Only this table keeps it,
+ * in memory: nothing outside the process depends on its values.
+ */
 static uint32_t
 hash32(const char *s, size_t len)
 {
-	uint64_t h = hash_fnv1a(s, len);
+	uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ len, w;
+	size_t	 i;
 
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * UINT64_C(0xBF58476D1CE4E5B9);
+		h ^= h >> 31;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * UINT64_C(0xBF58476D1CE4E5B9);
+	}
+	h = (h ^ (h >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	h = (h ^ (h >> 27)) * UINT64_C(0x94D049BB133111EB);
+	h ^= h >> 31;
 	return (uint32_t)(h ^ (h >> 32));
 }
 

@@ -344,6 +344,28 @@ test_taken(void)
 		CHECK(!urlnorm_fast_is_normal(bases[i], strlen(bases[i])));
 }
 
+/* A base is known by its bytes, not its address: one buffer, two bases. */
+static void
+test_same_buffer(void)
+{
+	char  buf[32];
+	char *out = NULL;
+
+	strcpy(buf, "http://a.b/x/y");
+	CHECK(urlnorm_fast_resolve(buf, "z", 1, &out));
+	CHECK_STR(out, "http://a.b/x/z");
+	free(out);
+	strcpy(buf, "http://c.d/q/r");
+	out = NULL;
+	CHECK(urlnorm_fast_resolve(buf, "z", 1, &out));
+	CHECK_STR(out, "http://c.d/q/z");
+	free(out);
+	strcpy(buf, "http://c.d/q/r?");
+	out = NULL;
+	CHECK(!urlnorm_fast_resolve(buf, "z", 1, &out));
+	CHECK(out == NULL);
+}
+
 static unsigned
 next_rand(unsigned *state, unsigned n)
 {
@@ -446,12 +468,38 @@ test_random(void)
 	}
 }
 
+/* The byte classes, against their definitions. */
+static void
+test_classes(void)
+{
+	int c, want;
+
+	for (c = 0; c < 256; c++) {
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+		int unres = alnum || (c != 0 && strchr("-._~", c) != NULL);
+
+		want = unres ? UC_UNRESERVED : 0;
+		if (c <= 0x20 || c >= 0x7f ||
+		    (c != 0 && strchr("\"<>\\^`{|}", c) != NULL))
+			want |= UC_ENCODE;
+		if (unres || (c != 0 && strchr("/!$&'()*+,;=:@", c) != NULL))
+			want |= UC_PLAIN;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-')
+			want |= UC_HOST;
+		CHECK_INT(urlnorm_class[c], want);
+	}
+}
+
 int
 main(void)
 {
 	url_global_init();
+	RUN(test_classes);
 	RUN(test_table);
 	RUN(test_taken);
+	RUN(test_same_buffer);
 	RUN(test_random);
 	/* Both paths are exercised, and often. */
 	CHECK(taken > 20000);

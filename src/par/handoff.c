@@ -45,10 +45,7 @@ job_finished(struct worker *w, struct job *job)
 	(void)mailbox_post(w->ws->outbox, &job->msg.mail);
 }
 
-/*
- * The task finished (its callbacks run on a later turn than the finish,
- * so no libcurl callback is under way): its record goes into the job.
- */
+/* Out of the worker's list of jobs with a task. */
 static void
 live_unlink(struct worker *w, struct job *job)
 {
@@ -74,6 +71,10 @@ take_record(struct job *job)
 	job->wtask = NULL;
 }
 
+/*
+ * The task finished (its callbacks run on a later turn than the finish,
+ * so no libcurl callback is under way): its record goes into the job.
+ */
 static void
 on_wtask_done(struct future *future, void *arg)
 {

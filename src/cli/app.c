@@ -217,7 +217,7 @@ setup(struct app *app)
 	fo.request.method = cfg->method;
 	fo.headers = cfg->headers;
 	fo.nheaders = cfg->nheaders;
-	if (reqdata_load(cfg->data, &app->data) == -1)
+	if (reqdata_load(cfg->data, &app->data) != RUN_OK)
 		return -1;
 	fo.request.data = app->data.data;
 	fo.request.data_len = app->data.len;

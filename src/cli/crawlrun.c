@@ -81,7 +81,10 @@ crawlrun_attach(struct app *app, const struct fetch_options *fo)
 {
 	if (app->crawler == NULL)
 		return 0;
-	return crawler_attach(app->crawler, app->fetch, app->sched, fo);
+	return crawler_attach(app->crawler, app->fetch, app->sched, fo) ==
+		RUN_OK
+	    ? 0
+	    : -1;
 }
 
 double

@@ -183,7 +183,8 @@ set_workers(struct config *cfg, const char *arg)
 static int
 set_shard(struct config *cfg, const char *arg)
 {
-	return shard_parse(arg, &cfg->shard_k, &cfg->shard_n);
+	return shard_parse(arg, &cfg->shard_k, &cfg->shard_n) == RUN_OK ? 0
+									: -1;
 }
 
 /* A method is one token: no blanks, which would split the request line. */

@@ -268,7 +268,7 @@ least_busy(struct workers *ws)
 	return best;
 }
 
-int
+enum run_err
 handoff_start(struct task *task, void *arg, void **handle)
 {
 	struct workers	    *ws = arg;
@@ -278,7 +278,7 @@ handoff_start(struct task *task, void *arg, void **handle)
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
 	    (job->line = malloc(rec->url_len + 1)) == NULL) {
 		free(job);
-		return -1;
+		return RUN_ERR_NOMEM;
 	}
 	memcpy(job->line, rec->url, rec->url_len + 1);
 	job->len = rec->url_len;
@@ -293,7 +293,7 @@ handoff_start(struct task *task, void *arg, void **handle)
 	job->cancel.kind = MSG_CANCEL;
 	*handle = job;
 	(void)mailbox_post(job->worker->inbox, &job->msg.mail);
-	return 0;
+	return RUN_OK;
 }
 
 /*

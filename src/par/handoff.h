@@ -131,8 +131,8 @@ void handoff_main_mail(struct mail *m, void *arg);
 void handoff_host_backoff(const char *host, double until, void *arg);
 
 /* The fetch_delegate's operations (see fetch.h), on main. */
-int  handoff_start(struct task *task, void *arg, void **handle);
-void handoff_cancel(
-    struct task *task, void *handle, const char *reason, void *arg);
+enum run_err handoff_start(struct task *task, void *arg, void **handle);
+void	     handoff_cancel(
+	    struct task *task, void *handle, const char *reason, void *arg);
 
 #endif

@@ -79,7 +79,7 @@ mailbox_new(struct loop *loop, mailbox_fn fn, void *arg)
 	return mb;
 }
 
-int
+enum par_err
 mailbox_post(struct mailbox *mb, struct mail *mail)
 {
 	static const uint64_t one = 1;
@@ -96,8 +96,8 @@ mailbox_post(struct mailbox *mb, struct mail *mail)
 	mb->woken = 1;
 	pthread_mutex_unlock(&mb->lock);
 	if (wake && write(mb->fd, &one, sizeof(one)) != sizeof(one))
-		return -1;
-	return 0;
+		return PAR_ERR_WAKE;
+	return PAR_OK;
 }
 
 struct mail *

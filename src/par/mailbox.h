@@ -15,6 +15,8 @@
 #ifndef AFETCH_MAILBOX_H
 #define AFETCH_MAILBOX_H
 
+#include "parerr.h"
+
 struct loop;
 struct mailbox;
 
@@ -38,10 +40,11 @@ struct mailbox *mailbox_new(struct loop *loop, mailbox_fn fn, void *arg);
 
 /*
  * Appends mail, from any thread, and wakes the consumer if it was idle.
- * Returns 0, or -1 when the eventfd cannot be written (not expected:
- * the message is queued all the same and goes with the next wake-up).
+ * Returns PAR_OK, or PAR_ERR_WAKE when the eventfd cannot be written (not
+ * expected: the message is queued all the same and goes with the next
+ * wake-up).
  */
-int mailbox_post(struct mailbox *mb, struct mail *mail);
+enum par_err mailbox_post(struct mailbox *mb, struct mail *mail);
 
 /*
  * Waits, blocking the calling thread, until the box holds a message, and

@@ -352,7 +352,7 @@ attempt_on_done(CURL *easy, CURLcode result, void *arg)
 	finish(fetch, result, error, flags);
 }
 
-int
+enum run_err
 attempt_start(struct fetch *fetch)
 {
 	struct fetch_ctx    *ctx = fetch->ctx;
@@ -377,7 +377,7 @@ attempt_start(struct fetch *fetch)
 		record_set_error(&fetch->rec, RECORD_ERROR, ERROR_WRITE, text);
 		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		task_done(fetch->task);
-		return -1;
+		return RUN_ERR_NOSTART;
 	}
 	if ((easy = easy_get(ctx, fetch->errbuf)) == NULL) {
 		drop_file(fetch);
@@ -387,7 +387,7 @@ attempt_start(struct fetch *fetch)
 		    &fetch->rec, RECORD_ERROR, ERROR_INTERNAL, text);
 		fetch->rec.time[TIME_TOTAL] = loop_now() - fetch->started_at;
 		task_done(fetch->task);
-		return -1;
+		return RUN_ERR_NOSTART;
 	}
 	fetch->easy = easy;
 	spec.url = fetch->url;
@@ -408,10 +408,10 @@ attempt_start(struct fetch *fetch)
 		easy_put(ctx, easy);
 		fetch->easy = NULL;
 		task_done(fetch->task);
-		return -1;
+		return RUN_ERR_NOSTART;
 	}
 	fetch->added_at = curlev_drives(ctx->curlev);
-	return 0;
+	return RUN_OK;
 }
 
 void

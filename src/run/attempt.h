@@ -21,6 +21,7 @@
 #include "record.h"
 #include "response.h"
 #include "transfer.h"
+#include "runerr.h"
 
 struct curlev;
 struct loop;
@@ -64,11 +65,11 @@ struct fetch {
 
 /*
  * Starts one attempt of a running task whose URL is requestable. Returns
- * 0 when the transfer is on the curl bridge, or -1 when it could not
- * start: the task is then done, with the reason (an internal or write
- * error) in its record.
+ * RUN_OK when the transfer is on the curl bridge, or RUN_ERR_NOSTART when
+ * it could not start: the task is then done, with the reason (an internal
+ * or write error) in its record.
  */
-int attempt_start(struct fetch *fetch);
+enum run_err attempt_start(struct fetch *fetch);
 
 /*
  * The curl bridge's done-callback (see curlev_new()); arg is unused, the

@@ -136,7 +136,7 @@ crawler_robots_gate(
 	case ORIGINS_ALLOWED:
 		return 1;
 	case ORIGINS_UNKNOWN:
-		if (origins_wait(cr->origins, url, w) == 0)
+		if (origins_wait(cr->origins, url, w) == RUN_OK)
 			return -1;
 		break;
 	case ORIGINS_DENIED:
@@ -284,7 +284,7 @@ crawler_hooks(struct crawler *cr)
 	return &cr->hooks;
 }
 
-int
+enum run_err
 crawler_attach(struct crawler *cr, struct fetch_ctx *pages, struct sched *sched,
     const struct fetch_options *opts)
 {
@@ -292,14 +292,14 @@ crawler_attach(struct crawler *cr, struct fetch_ctx *pages, struct sched *sched,
 
 	cr->pages = pages;
 	if (cr->cfg.no_robots && !cr->cfg.sitemaps)
-		return 0;
+		return RUN_OK;
 	if ((cr->sf = sidefetch_new(cr->loop, opts)) == NULL)
-		return -1;
+		return RUN_ERR_SETUP;
 	if (!cr->cfg.no_robots &&
 	    (cr->origins = origins_new(cr->loop, cr->sf, sched)) == NULL)
-		return -1;
+		return RUN_ERR_SETUP;
 	if (!cr->cfg.sitemaps)
-		return 0;
+		return RUN_OK;
 	memset(&sc, 0, sizeof(sc));
 	sc.sf = cr->sf;
 	sc.origins = cr->origins;
@@ -307,7 +307,7 @@ crawler_attach(struct crawler *cr, struct fetch_ctx *pages, struct sched *sched,
 	sc.progress = crawlsitemap_progress;
 	sc.arg = cr;
 	cr->sitemaps = sitemaps_new(&sc);
-	return cr->sitemaps != NULL ? 0 : -1;
+	return cr->sitemaps != NULL ? RUN_OK : RUN_ERR_SETUP;
 }
 
 void
@@ -324,7 +324,7 @@ crawler_free(struct crawler *cr)
 	free(cr);
 }
 
-int
+enum run_err
 crawler_seed(struct crawler *cr, struct task *task)
 {
 	const char *why;
@@ -334,27 +334,27 @@ crawler_seed(struct crawler *cr, struct task *task)
 	cr->tasks++;
 	fetch_record_edit(task)->extras |= RECORD_CRAWL;
 	if (!fetch_is_requestable(task))
-		return 0;
+		return RUN_OK;
 	url = urlnorm(fetch_url(task), &why);
 	if (url == NULL && (url = strdup(fetch_url(task))) == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	if ((key = scope_seed_key(cr->cfg.scope, url, &why)) == NULL &&
 	    (key = strdup("")) == NULL) {
 		free(url);
-		return -1;
+		return RUN_ERR_NOMEM;
 	}
 	if (frontier_key(cr->fr, key, &id) == -1 ||
 	    frontier_see(cr->fr, url) == -1) {
 		free(key);
 		free(url);
-		return -1;
+		return RUN_ERR_NOMEM;
 	}
 	free(key);
 	if (cr->origins != NULL)
 		(void)origins_check(cr->origins, url, NULL, NULL);
 	if (cr->sitemaps != NULL && sitemaps_seed(cr->sitemaps, url, id) == -1)
 		msgs_warnx("%s: out of memory: its sitemaps are not read", url);
-	return item_new(cr, task, url, 0, id) != NULL ? 0 : -1;
+	return item_new(cr, task, url, 0, id) != NULL ? RUN_OK : RUN_ERR_NOMEM;
 }
 
 /* A resumed link's key: the first seed's it is in scope of, else its own. */
@@ -425,10 +425,10 @@ crawler_resume_link(
 	return frontier_push(cr->fr, url, depth, parent, NO_KEY, NULL);
 }
 
-int
+enum run_err
 crawler_resume_done(struct crawler *cr, const char *url)
 {
-	return frontier_see(cr->fr, url) == -1 ? -1 : 0;
+	return frontier_see(cr->fr, url) == -1 ? RUN_ERR_NOMEM : RUN_OK;
 }
 
 void

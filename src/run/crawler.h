@@ -24,6 +24,8 @@
 
 #include <stddef.h>
 
+#include "runerr.h"
+
 struct fetch_ctx;
 struct fetch_hooks;
 struct fetch_options;
@@ -65,10 +67,10 @@ const struct fetch_hooks *crawler_worker_hooks(void);
 /*
  * Gives the crawler the run's fetch context (link tasks are made there)
  * and scheduler, and unless no_robots (and without sitemaps) makes the
- * fetcher of robots.txt and sitemap files from opts. Returns 0, or -1
- * when out of memory or libcurl fails.
+ * fetcher of robots.txt and sitemap files from opts. Returns RUN_OK, or
+ * RUN_ERR_SETUP when out of memory or libcurl fails.
  */
-int crawler_attach(struct crawler *cr, struct fetch_ctx *pages,
+enum run_err crawler_attach(struct crawler *cr, struct fetch_ctx *pages,
     struct sched *sched, const struct fetch_options *opts);
 
 /*
@@ -81,9 +83,9 @@ void crawler_free(struct crawler *cr);
  * A seed read from input became task (not yet submitted): it gets depth
  * 0, no parent and its scope key, its URL is seen, and its origin's
  * robots.txt is asked for (its host waits for it in the scheduler).
- * Returns 0, or -1 when out of memory (the task is then a plain fetch).
+ * Returns RUN_OK, or RUN_ERR_NOMEM (the task is then a plain fetch).
  */
-int crawler_seed(struct crawler *cr, struct task *task);
+enum run_err crawler_seed(struct crawler *cr, struct task *task);
 
 /*
  * Returns the next link waiting as a pending task numbered index, or NULL
@@ -115,13 +117,16 @@ int crawler_full(const struct crawler *cr);
 /*
  * Adds a link read back from --resume's file: url was listed by the
  * record numbered parent at depth - 1. Returns 1 when queued, 0 when seen
- * already, -1 when out of memory.
+ * already, RUN_ERR_NOMEM when out of memory.
  */
 int crawler_resume_link(
     struct crawler *cr, const char *url, size_t depth, long long parent);
 
-/* Marks url seen (a done record in --resume's file). Returns 0 or -1. */
-int crawler_resume_done(struct crawler *cr, const char *url);
+/*
+ * Marks url seen (a done record in --resume's file). Returns RUN_OK, or
+ * RUN_ERR_NOMEM.
+ */
+enum run_err crawler_resume_done(struct crawler *cr, const char *url);
 
 /* The run stops: links waiting are dropped, robots.txt fetches cancelled. */
 void crawler_stop(struct crawler *cr);

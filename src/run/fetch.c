@@ -122,7 +122,7 @@ start_delegated(struct fetch *fetch)
 {
 	const struct fetch_delegate *d = fetch->ctx->opts.delegate;
 
-	if (d->start(fetch->task, d->arg, &fetch->delegated) == 0)
+	if (d->start(fetch->task, d->arg, &fetch->delegated) == RUN_OK)
 		return 0;
 	fetch->delegated = NULL;
 	record_set_error(

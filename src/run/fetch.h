@@ -29,6 +29,7 @@
 
 #include "record.h"
 #include "transfer.h"
+#include "runerr.h"
 
 struct loop;
 struct task;
@@ -39,8 +40,9 @@ struct tlstrust;
  * Where a context's requestable tasks run when not on its own curl bridge
  * (par/ runs them on other loops, one per thread). start(task, arg,
  * &handle) hands a running task over (fetch_record() and fetch_read_at()
- * say what to fetch) and returns 0 with a handle of its choosing, or -1
- * when it cannot (the task is then done with an internal error). The
+ * say what to fetch) and returns RUN_OK with a handle of its choosing, or
+ * RUN_ERR_NOMEM when it cannot (the task is then done with an internal
+ * error). The
  * other side ends the task later with fetch_swap_record() and task_done().
  * cancel(task, handle, reason, arg) must swap the other side's record in
  * before it returns, as task_ops.cancel must finish the task: a record in
@@ -49,7 +51,7 @@ struct tlstrust;
  * fetch_delegated_done() (when it finished), on this side's loop.
  */
 struct fetch_delegate {
-	int (*start)(struct task *task, void *arg, void **handle);
+	enum run_err (*start)(struct task *task, void *arg, void **handle);
 	void (*cancel)(
 	    struct task *task, void *handle, const char *reason, void *arg);
 	void *arg;

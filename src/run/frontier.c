@@ -351,7 +351,7 @@ frontier_bytes(const struct frontier *fr)
 	    fr->qcap * sizeof(struct qent);
 }
 
-int
+enum run_err
 frontier_key(struct frontier *fr, const char *key, uint32_t *id)
 {
 	size_t	  len = strlen(key), i;
@@ -360,23 +360,23 @@ frontier_key(struct frontier *fr, const char *key, uint32_t *id)
 
 	if (len > STR_MAX || fr->nkeys == UINT32_MAX ||
 	    reserve(fr, &fr->keys) == -1)
-		return -1;
+		return RUN_ERR_NOMEM;
 	i = find(fr, &fr->keys, key, len, h);
 	if (fr->keys.slots[i] != 0) {
 		*id = (uint32_t)(fr->keys.slots[i] - 1);
-		return 0;
+		return RUN_OK;
 	}
 	grown = realloc(fr->key_refs, (fr->nkeys + 1) * sizeof(uint64_t));
 	if (grown == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	fr->key_refs = grown;
 	if (arena_put(fr, key, len, h, &ref) == -1)
-		return -1;
+		return RUN_ERR_NOMEM;
 	fr->key_refs[fr->nkeys] = ref;
 	fr->keys.slots[i] = (uint64_t)fr->nkeys + 1;
 	fr->keys.count++;
 	*id = fr->nkeys++;
-	return 0;
+	return RUN_OK;
 }
 
 const char *

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runerr.h"
+
 struct frontier;
 
 /* A link taken from the queue. */
@@ -45,7 +47,7 @@ void frontier_free(struct frontier *fr);
 
 /*
  * Adds the NUL-terminated url to the seen set. Returns 1 when it is new,
- * 0 when it was seen already, -1 when out of memory (not added).
+ * 0 when it was seen already, RUN_ERR_NOMEM (not added).
  */
 int frontier_see(struct frontier *fr, const char *url);
 
@@ -62,7 +64,7 @@ int frontier_parse_once(struct frontier *fr, const char *url);
 /*
  * Adds url to the seen set and, when it is new, to the end of the queue
  * with its depth, parent and key. Returns 1 when queued, 0 when seen
- * already (nothing changes), -1 when out of memory (nothing changes). On
+ * already (nothing changes), RUN_ERR_NOMEM (nothing changes). On
  * 1, *stored (when not NULL) is the frontier's copy of url.
  */
 int frontier_push(struct frontier *fr, const char *url, size_t depth,
@@ -84,10 +86,10 @@ size_t frontier_count(const struct frontier *fr);
 size_t frontier_bytes(const struct frontier *fr);
 
 /*
- * Interns the NUL-terminated key. Returns its number in *id and 0, or -1
- * when out of memory.
+ * Interns the NUL-terminated key. Returns RUN_OK with its number in *id,
+ * or RUN_ERR_NOMEM.
  */
-int frontier_key(struct frontier *fr, const char *key, uint32_t *id);
+enum run_err frontier_key(struct frontier *fr, const char *key, uint32_t *id);
 
 /* Number of keys interned: their numbers are 0 to this - 1. */
 size_t frontier_nkeys(const struct frontier *fr);

@@ -303,29 +303,29 @@ hostq_finish(struct hostq *hq, struct host *h, double now)
 	hostq_settle(hq, h, now);
 }
 
-int
+enum run_err
 hostq_hold(struct hostq *hq, const char *key, double until, double now)
 {
 	struct host *h;
 
 	if ((h = hostq_get(hq, key)) == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	if (until > h->hold_until)
 		h->hold_until = until;
 	hostq_settle(hq, h, now);
-	return 0;
+	return RUN_OK;
 }
 
-int
+enum run_err
 hostq_block(struct hostq *hq, const char *key, double now)
 {
 	struct host *h;
 
 	if ((h = hostq_get(hq, key)) == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	h->blocks++;
 	hostq_settle(hq, h, now);
-	return 0;
+	return RUN_OK;
 }
 
 void

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runerr.h"
+
 struct host;
 struct hostq;
 
@@ -77,17 +79,18 @@ struct hostq_item *hostq_start(struct hostq *hq, struct host *h, double now);
 void hostq_finish(struct hostq *hq, struct host *h, double now);
 
 /*
- * Holds host key back until `until`, a later hold winning. Returns 0, or
- * -1 when out of memory (no hold).
+ * Holds host key back until `until`, a later hold winning. Returns RUN_OK,
+ * or RUN_ERR_NOMEM (no hold).
  */
-int hostq_hold(struct hostq *hq, const char *key, double until, double now);
+enum run_err hostq_hold(
+    struct hostq *hq, const char *key, double until, double now);
 
 /*
  * Blocks host key until as many hostq_unblock() calls: nothing starts
- * there meanwhile, whatever the time. Returns 0, or -1 when out of memory
- * (no block).
+ * there meanwhile, whatever the time. Returns RUN_OK, or RUN_ERR_NOMEM (no
+ * block).
  */
-int hostq_block(struct hostq *hq, const char *key, double now);
+enum run_err hostq_block(struct hostq *hq, const char *key, double now);
 
 /* Lifts one block of host key (which must be blocked). */
 void hostq_unblock(struct hostq *hq, const char *key, double now);

@@ -255,14 +255,14 @@ origins_check(struct origins *o, const char *url, enum record_error *err,
 						: ORIGINS_DENIED;
 }
 
-int
+enum run_err
 origins_wait(struct origins *o, const char *url, struct origins_waiter *w)
 {
 	struct origin * or = origin_get(o, url);
 	struct origins_waiter *head;
 
 	if (or == NULL || or->known)
-		return -1;
+		return RUN_ERR_STATE;
 	head = or->waiting;
 	w->prev = NULL;
 	w->next = head;
@@ -270,7 +270,7 @@ origins_wait(struct origins *o, const char *url, struct origins_waiter *w)
 		head->prev = w;
 	or->waiting = w;
 	w->list = & or->waiting;
-	return 0;
+	return RUN_OK;
 }
 
 void

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "runerr.h"
 
 struct loop;
 struct origins;
@@ -66,10 +67,11 @@ enum origins_verdict origins_check(struct origins *o, const char *url,
 
 /*
  * Calls w->ready(w) once url's origin has its answer (on a later turn of
- * the loop). The origin must be ORIGINS_UNKNOWN. Returns 0, or -1 when it
- * is not.
+ * the loop). The origin must be ORIGINS_UNKNOWN. Returns RUN_OK, or
+ * RUN_ERR_STATE when it is not.
  */
-int origins_wait(struct origins *o, const char *url, struct origins_waiter *w);
+enum run_err origins_wait(
+    struct origins *o, const char *url, struct origins_waiter *w);
 
 /* Stops waiting; a waiter that is not waiting is left alone. */
 void origins_unwait(struct origins_waiter *w);

@@ -11,7 +11,7 @@
 #include "msgs.h"
 #include "reqdata.h"
 
-int
+enum run_err
 reqdata_load(const char *arg, struct buf *out)
 {
 	char	chunk[65536];
@@ -20,17 +20,17 @@ reqdata_load(const char *arg, struct buf *out)
 
 	buf_init(out, REQDATA_LIMIT);
 	if (arg == NULL)
-		return 0;
+		return RUN_OK;
 	if (arg[0] != '@') {
 		if (buf_puts(out, arg) == -1) {
 			msgs_warnx("-d: out of memory");
-			return -1;
+			return RUN_ERR_INPUT;
 		}
-		return 0;
+		return RUN_OK;
 	}
 	if ((fd = open(arg + 1, O_RDONLY | O_CLOEXEC)) == -1) {
 		msgs_warnc(errno, "%s", arg + 1);
-		return -1;
+		return RUN_ERR_INPUT;
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
@@ -38,9 +38,9 @@ reqdata_load(const char *arg, struct buf *out)
 		if (n == -1 || buf_append(out, chunk, (size_t)n) == -1) {
 			msgs_warnc(n == -1 ? errno : EFBIG, "%s", arg + 1);
 			close(fd);
-			return -1;
+			return RUN_ERR_INPUT;
 		}
 	}
 	close(fd);
-	return 0;
+	return RUN_OK;
 }

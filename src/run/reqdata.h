@@ -6,15 +6,17 @@
 #define AFETCH_REQDATA_H
 
 #include "buf.h"
+#include "runerr.h"
 
 /* The largest body -d @FILE loads. */
 #define REQDATA_LIMIT (1024LL * 1024 * 1024)
 
 /*
  * Initialises out and loads arg into it (nothing when arg is NULL).
- * Returns 0, or -1 after a message on stderr (the file cannot be read or
- * is over REQDATA_LIMIT); out is the caller's to buf_free() either way.
+ * Returns RUN_OK, or RUN_ERR_INPUT after a message on stderr (the file
+ * cannot be read or is over REQDATA_LIMIT, or memory ran out); out is the
+ * caller's to buf_free() either way.
  */
-int reqdata_load(const char *arg, struct buf *out);
+enum run_err reqdata_load(const char *arg, struct buf *out);
 
 #endif

@@ -265,7 +265,7 @@ sched_free(struct sched *s)
 	free(s);
 }
 
-int
+enum run_err
 sched_submit(struct sched *s, struct task *task)
 {
 	const char  *key = NULL;
@@ -275,14 +275,14 @@ sched_submit(struct sched *s, struct task *task)
 	if (s->cfg.host_of != NULL)
 		key = s->cfg.host_of(task);
 	if ((h = hostq_get(s->hosts, key != NULL ? key : "")) == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	if ((n = calloc(1, sizeof(*n))) == NULL ||
 	    future_add_done_callback(task_future(task), on_finished, n) !=
 		RT_OK) {
 		free(n);
 		/* A host just made for this task is dropped again. */
 		hostq_settle(s->hosts, h, loop_now());
-		return -1;
+		return RUN_ERR_NOMEM;
 	}
 	n->sched = s;
 	n->host = h;
@@ -292,30 +292,30 @@ sched_submit(struct sched *s, struct task *task)
 	list_append(&s->queue, n);
 	hostq_push(s->hosts, h, &n->item, loop_now());
 	dispatch(s);
-	return 0;
+	return RUN_OK;
 }
 
-int
+enum run_err
 sched_hold_host(struct sched *s, const char *host, double until)
 {
 	double now = loop_now();
 
 	/* A hold that is over already changes nothing. */
 	if (!(until > now))
-		return 0;
+		return RUN_OK;
 	if (hostq_hold(s->hosts, host != NULL ? host : "", until, now) == -1)
-		return -1;
+		return RUN_ERR_NOMEM;
 	arm_timer(s);
-	return 0;
+	return RUN_OK;
 }
 
-int
+enum run_err
 sched_block_host(struct sched *s, const char *host)
 {
 	if (hostq_block(s->hosts, host != NULL ? host : "", loop_now()) == -1)
-		return -1;
+		return RUN_ERR_NOMEM;
 	arm_timer(s);
-	return 0;
+	return RUN_OK;
 }
 
 void

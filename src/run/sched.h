@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "runerr.h"
+
 struct loop;
 struct sched;
 struct task;
@@ -74,27 +76,27 @@ void sched_free(struct sched *s);
  * this task perhaps included (inline: call from loop context, never from
  * inside a libcurl callback). The scheduler watches the task's future, so
  * call this before any other code adds done-callbacks that may free the
- * task. The task itself stays the caller's. Returns 0, or -1 when out of
- * memory (nothing is queued then).
+ * task. The task itself stays the caller's. Returns RUN_OK, or
+ * RUN_ERR_NOMEM (nothing is queued then).
  */
-int sched_submit(struct sched *s, struct task *task);
+enum run_err sched_submit(struct sched *s, struct task *task);
 
 /*
  * Holds host back: no task to it starts before until (a loop_now() time);
  * tasks already running are unaffected, and a later hold than one already
  * set wins. Starts nothing itself, so it is safe from any callback. A hold
  * on a host with nothing queued is kept until it ends, so work submitted
- * meanwhile waits too. Returns 0, or -1 when out of memory (no hold).
+ * meanwhile waits too. Returns RUN_OK, or RUN_ERR_NOMEM (no hold).
  */
-int sched_hold_host(struct sched *s, const char *host, double until);
+enum run_err sched_hold_host(struct sched *s, const char *host, double until);
 
 /*
  * Blocks host until as many sched_unblock_host() calls: none of its tasks
  * start meanwhile (crawl mode: its robots.txt is being read), while other
- * hosts go on. Starts nothing itself. Returns 0, or -1 when out of memory
- * (no block).
+ * hosts go on. Starts nothing itself. Returns RUN_OK, or RUN_ERR_NOMEM (no
+ * block).
  */
-int sched_block_host(struct sched *s, const char *host);
+enum run_err sched_block_host(struct sched *s, const char *host);
 
 /* Lifts one block of host; its tasks start on a later turn of the loop. */
 void sched_unblock_host(struct sched *s, const char *host);

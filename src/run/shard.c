@@ -32,7 +32,7 @@ parse_number(const char **sp, unsigned *out)
 	return 0;
 }
 
-int
+enum run_err
 shard_parse(const char *spec, unsigned *k, unsigned *n)
 {
 	const char *s = spec;
@@ -40,12 +40,12 @@ shard_parse(const char *spec, unsigned *k, unsigned *n)
 
 	if (s == NULL || parse_number(&s, &kv) == -1 || *s++ != '/' ||
 	    parse_number(&s, &nv) == -1 || *s != '\0')
-		return -1;
+		return RUN_ERR_SYNTAX;
 	if (nv < 1 || kv >= nv)
-		return -1;
+		return RUN_ERR_SYNTAX;
 	*k = kv;
 	*n = nv;
-	return 0;
+	return RUN_OK;
 }
 
 uint64_t

@@ -14,16 +14,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runerr.h"
+
 /* The largest N that --shard accepts. */
 #define SHARD_MAX 1000000u
 
 /*
  * Parses spec, "K/N" in decimal digits only (no signs, no spaces, nothing
  * after N; leading zeros are allowed), with 1 <= N <= SHARD_MAX and
- * 0 <= K < N. Returns 0 and sets *k and *n, or -1 (they are then left
- * unchanged).
+ * 0 <= K < N. Returns RUN_OK and sets *k and *n, or RUN_ERR_SYNTAX (they
+ * are then left unchanged).
  */
-int shard_parse(const char *spec, unsigned *k, unsigned *n);
+enum run_err shard_parse(const char *spec, unsigned *k, unsigned *n);
 
 /* Returns the FNV-1a 64-bit hash of the len bytes at key, ASCII-folded. */
 uint64_t shard_hash(const char *key, size_t len);

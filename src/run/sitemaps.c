@@ -311,7 +311,7 @@ fetch_robots(struct sitemaps *s, struct smorigin *so)
 	return 0;
 }
 
-int
+enum run_err
 sitemaps_seed(struct sitemaps *s, const char *url, uint32_t key)
 {
 	struct smorigin	  *so;
@@ -320,17 +320,17 @@ sitemaps_seed(struct sitemaps *s, const char *url, uint32_t key)
 	char		  *origin;
 
 	if (s->stopped || n == 0)
-		return 0;
+		return RUN_OK;
 	if ((origin = strndup(url, n)) == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	if (hostmap_find(s->origins, origin) != NULL) {
 		free(origin);
-		return 0;
+		return RUN_OK;
 	}
 	so = hostmap_add(s->origins, origin);
 	free(origin);
 	if (so == NULL)
-		return -1;
+		return RUN_ERR_NOMEM;
 	so->s = s;
 	so->key = key;
 	so->wait.ready = on_origin_ready;
@@ -338,13 +338,14 @@ sitemaps_seed(struct sitemaps *s, const char *url, uint32_t key)
 	s->all = so;
 	s->awaited++;
 	if (s->cfg.origins == NULL)
-		return fetch_robots(s, so) == -1 ? (s->awaited--, -1) : 0;
+		return fetch_robots(s, so) == -1 ? (s->awaited--, RUN_ERR_NOMEM)
+						 : RUN_OK;
 	if (origins_check(s->cfg.origins, url, NULL, NULL) == ORIGINS_UNKNOWN &&
-	    origins_wait(s->cfg.origins, url, &so->wait) == 0)
-		return 0;
+	    origins_wait(s->cfg.origins, url, &so->wait) == RUN_OK)
+		return RUN_OK;
 	lines = origins_sitemaps(s->cfg.origins, url, &n);
 	lines_known(so, lines, n);
-	return 0;
+	return RUN_OK;
 }
 
 struct sitemaps *

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runerr.h"
+
 struct origins;
 struct sidefetch;
 struct sitemaps;
@@ -52,10 +54,10 @@ void sitemaps_free(struct sitemaps *s);
 
 /*
  * A seed (absolute, normalised) with its seed key: its origin's sitemaps
- * are read, unless they were for an earlier seed. Returns 0, or -1 when
- * out of memory (they are then not read).
+ * are read, unless they were for an earlier seed. Returns RUN_OK, or
+ * RUN_ERR_NOMEM (they are then not read).
  */
-int sitemaps_seed(struct sitemaps *s, const char *url, uint32_t key);
+enum run_err sitemaps_seed(struct sitemaps *s, const char *url, uint32_t key);
 
 /* Whether a robots.txt or a sitemap file is awaited, under way or queued. */
 int sitemaps_busy(const struct sitemaps *s);

@@ -27,7 +27,7 @@ test_parse_good(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		k = n = 12345;
-		CHECK_INT(shard_parse(cases[i].spec, &k, &n), 0);
+		CHECK_INT(shard_parse(cases[i].spec, &k, &n), RUN_OK);
 		CHECK_INT(k, cases[i].k);
 		CHECK_INT(n, cases[i].n);
 	}
@@ -70,11 +70,11 @@ test_parse_bad(void)
 	unsigned k = 7, n = 9;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (shard_parse(bad[i], &k, &n) != -1)
+		if (shard_parse(bad[i], &k, &n) != RUN_ERR_SYNTAX)
 			fprintf(stderr, "accepted \"%s\"\n", bad[i]);
-		CHECK_INT(shard_parse(bad[i], &k, &n), -1);
+		CHECK_INT(shard_parse(bad[i], &k, &n), RUN_ERR_SYNTAX);
 	}
-	CHECK_INT(shard_parse(NULL, &k, &n), -1);
+	CHECK_INT(shard_parse(NULL, &k, &n), RUN_ERR_SYNTAX);
 	/* Left alone on failure. */
 	CHECK_INT(k, 7);
 	CHECK_INT(n, 9);

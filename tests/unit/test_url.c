@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include "../common/strgen.h"
 #include "../common/url_reference.h"
 #include "harness.h"
 #include "url.h"
@@ -559,37 +560,8 @@ test_agree_long(void)
 	free(s);
 }
 
-/* xorshift32: the same sequence on every run and every machine. */
-static unsigned
-next_rand(unsigned *state, unsigned n)
-{
-	unsigned x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*state = x;
-	return x % n;
-}
-
-#define PICK(st, a) (a)[next_rand(st, sizeof(a) / sizeof((a)[0]))]
 /* One part in five is drawn from the odd ones. */
 #define ODD(st) (next_rand(st, 5) == 0)
-
-/*
- * Appends the NUL-terminated piece to the n bytes in buf (of size cap),
- * dropping what does not fit.
- */
-static size_t
-append(char *buf, size_t cap, size_t n, const char *piece)
-{
-	size_t k = strlen(piece);
-
-	if (k > cap - n)
-		k = cap - n;
-	memcpy(buf + n, piece, k);
-	return n + k;
-}
 
 /*
  * Thousands of URLs built from fragments, mostly of the fast path's shape
@@ -628,8 +600,8 @@ test_agree_random(void)
 				       "\xc3\xff";
 	unsigned	  state = 0x2545f491u;
 	char		  buf[256];
-	size_t		  n, at;
-	int		  i, k, labs, muts, ok = 0;
+	size_t		  n;
+	int		  i, k, labs, ok = 0;
 
 	for (i = 0; i < 8000; i++) {
 		n = append(buf, sizeof(buf), 0,
@@ -654,23 +626,8 @@ test_agree_random(void)
 		n = append(buf, sizeof(buf), n, PICK(&state, rests));
 
 		/* Insert, replace or delete a byte anywhere. */
-		muts = next_rand(&state, 3) == 0 ? 1 + (int)next_rand(&state, 3)
-						 : 0;
-		for (; muts > 0; muts--) {
-			at = next_rand(&state, (unsigned)n + 1);
-			k = (int)next_rand(&state, 3);
-			if (k == 0 && n < sizeof(buf)) {
-				memmove(buf + at + 1, buf + at, n - at);
-				n++;
-			}
-			if (k == 2 && at < n) {
-				memmove(buf + at, buf + at + 1, n - at - 1);
-				n--;
-			} else if (k < 2 && at < n) {
-				buf[at] = alphabet[next_rand(
-				    &state, sizeof(alphabet) - 1)];
-			}
-		}
+		n = mutate(buf, sizeof(buf), n, &state, alphabet,
+		    sizeof(alphabet) - 1);
 		ok += agree(buf, n);
 	}
 	/* The fragments reach both sides of libcurl's verdict, often. */

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "../common/strgen.h"
 #include "harness.h"
 #include "url.h"
 #include "urlnorm.h"
@@ -366,32 +367,6 @@ test_same_buffer(void)
 	CHECK(out == NULL);
 }
 
-static unsigned
-next_rand(unsigned *state, unsigned n)
-{
-	unsigned x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*state = x;
-	return n == 0 ? 0 : x % n;
-}
-
-#define PICK(st, a) (a)[next_rand(st, sizeof(a) / sizeof((a)[0]))]
-
-/* Appends piece to the n bytes in buf (of size cap), dropping the rest. */
-static size_t
-append(char *buf, size_t cap, size_t n, const char *piece)
-{
-	size_t k = strlen(piece);
-
-	if (n + k > cap)
-		k = cap - n;
-	memcpy(buf + n, piece, k);
-	return n + k;
-}
-
 /*
  * Links built from pieces (mostly of the plain shape, now and then not),
  * a third of them then mutated a byte or three anywhere, against every
@@ -420,8 +395,8 @@ test_random(void)
 				       "\x80\xc3\xff";
 	unsigned	  state = 0x9e3779b9u;
 	char		  buf[256], *out;
-	size_t		  n, at, b;
-	int		  i, k, segn, muts;
+	size_t		  n, b;
+	int		  i, k, segn;
 
 	for (i = 0; i < 6000; i++) {
 		const char *start = PICK(&state, starts);
@@ -435,23 +410,8 @@ test_random(void)
 			n = append(buf, sizeof(buf), n, PICK(&state, segs));
 		}
 		n = append(buf, sizeof(buf), n, PICK(&state, tails));
-		muts = next_rand(&state, 3) == 0 ? 1 + (int)next_rand(&state, 3)
-						 : 0;
-		for (; muts > 0; muts--) {
-			at = next_rand(&state, (unsigned)n + 1);
-			k = (int)next_rand(&state, 3);
-			if (k == 0 && n < sizeof(buf)) {
-				memmove(buf + at + 1, buf + at, n - at);
-				n++;
-			}
-			if (k == 2 && at < n) {
-				memmove(buf + at, buf + at + 1, n - at - 1);
-				n--;
-			} else if (k < 2 && at < n) {
-				buf[at] = alphabet[next_rand(
-				    &state, sizeof(alphabet) - 1)];
-			}
-		}
+		n = mutate(buf, sizeof(buf), n, &state, alphabet,
+		    sizeof(alphabet) - 1);
 		for (b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
 			if (!agree(bases[b], buf, n))
 				continue;

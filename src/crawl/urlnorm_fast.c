@@ -351,9 +351,12 @@ build(const struct parts *a, const char *dir, size_t dir_len, const char *path,
 		o += a->port_len;
 	}
 	ps = o;
-	memcpy(r + o, dir, dir_len);
+	/* dir or path may be NULL when empty: memcpy must not see it. */
+	if (dir_len > 0)
+		memcpy(r + o, dir, dir_len);
 	o += dir_len;
-	memcpy(r + o, path, path_len);
+	if (path_len > 0)
+		memcpy(r + o, path, path_len);
 	o += path_len;
 	if (o == ps)
 		r[o++] = '/';

@@ -444,10 +444,7 @@ curlev_adopt(struct curlev *ce, CURL *easy, char *errbuf)
 {
 	CURLcode rc = adopt(ce, easy);
 
-	if (rc == CURLE_OK)
-		return HTTP_OK;
-	snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-	return HTTP_ERR_CURL;
+	return rc == CURLE_OK ? HTTP_OK : http_err_curl(errbuf, rc);
 }
 
 enum http_err

@@ -10,6 +10,10 @@
 #ifndef AFETCH_HTTPERR_H
 #define AFETCH_HTTPERR_H
 
+#include <stdio.h>
+
+#include <curl/curl.h>
+
 enum http_err {
 	HTTP_OK = 0,
 	HTTP_ERR_NOMEM = -1,  /* an allocation failed */
@@ -18,5 +22,16 @@ enum http_err {
 	HTTP_ERR_SYSTEM = -4, /* a system call failed; errno says why */
 	HTTP_ERR_LOCALE = -5, /* no UTF-8 locale could be set */
 };
+
+/*
+ * Writes libcurl's text for rc into errbuf (CURL_ERROR_SIZE bytes) and
+ * returns HTTP_ERR_CURL: how this layer reports a refused option.
+ */
+static inline enum http_err
+http_err_curl(char *errbuf, CURLcode rc)
+{
+	snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+	return HTTP_ERR_CURL;
+}
 
 #endif

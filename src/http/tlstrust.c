@@ -277,11 +277,7 @@ tlstrust_apply(struct tlstrust *t, CURL *easy, char *errbuf)
 {
 	CURLcode rc = set_trust(t, easy);
 
-	if (rc != CURLE_OK) {
-		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-		return HTTP_ERR_CURL;
-	}
-	return HTTP_OK;
+	return rc == CURLE_OK ? HTTP_OK : http_err_curl(errbuf, rc);
 }
 
 int

@@ -114,11 +114,7 @@ transfer_configure(CURL *easy, const struct transfer_options *o,
 		SET(CURLOPT_NOPROXY, "");
 	}
 #undef SET
-	if (rc != CURLE_OK) {
-		snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-		return HTTP_ERR_CURL;
-	}
-	return HTTP_OK;
+	return rc == CURLE_OK ? HTTP_OK : http_err_curl(errbuf, rc);
 }
 
 enum http_err
@@ -145,9 +141,7 @@ transfer_prepare(CURL *easy, const struct transfer_options *o,
 		 strncasecmp(spec->url, "https:", 6) == 0 && !o->http1_only
 		     ? 1L
 		     : 0L)) != CURLE_OK) {
-		snprintf(spec->errbuf, CURL_ERROR_SIZE, "%s",
-		    curl_easy_strerror(rc));
-		return HTTP_ERR_CURL;
+		return http_err_curl(spec->errbuf, rc);
 	}
 	return HTTP_OK;
 }

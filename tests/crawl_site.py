@@ -7,13 +7,15 @@ links, scope, robots.txt and depth from the site's rules. Further checks
 here cover what the oracle leaves out: index numbering, the exit status,
 robots.txt fetched once per origin and before anything else there,
 Crawl-delay spacing, --sitemaps (each file read once), --max-urls, and
-resuming a crawl killed with -9. With --workers N every run of afetch
-gets `--workers N` too: the crawl must be the same on N loops.
+resuming a crawl killed with -9 at random moments, again and again. With
+--workers N every run of afetch gets `--workers N` too: the crawl must be
+the same on N loops.
 """
 
 import argparse
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -216,30 +218,64 @@ def main():
 
 
 def resume_kill9(a, fx, base, workdir):
-    """kill -9 mid-crawl, then --resume: the union is one crawl's pages."""
+    """kill -9 at random moments, resumed each time: one crawl's pages.
+
+    Each run but the last is killed either once it has written a random
+    number of new lines or after a random time (possibly before its first
+    line), so kills land before robots.txt is read, while links wait for
+    it, in the middle of a write and between records. The seed is printed
+    so that a failure can be replayed (CRAWL_KILL_SEED=N).
+    """
+    seed_value = int(os.environ.get("CRAWL_KILL_SEED",
+                                    str(int.from_bytes(os.urandom(4),
+                                                       "big"))))
+    rnd = random.Random(seed_value)
     seed = base + "/site/n60c2/p/0"
     full = crawl_oracle.expect([seed], crawl_oracle.Settings(depth=100))
     out = os.path.join(workdir, "crawl.jsonl")
     args = [a, "-r", "--depth", "100", "-j", "2", "--host-rate", "40"] + \
         WORKERS
-    with open(out, "wb") as f:
-        p = subprocess.Popen(args + [seed], stdout=f)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with open(out, "rb") as g:
-                if g.read().count(b"\n") >= 15:
-                    break
-            time.sleep(0.02)
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-    first = sum(1 for _ in open(out, "rb"))
-    if first >= len(full.pages):
-        fail("resume", "the first run was not cut short")
-    with open(out, "ab") as f:
-        rc = subprocess.run(args + ["--resume", out, seed], stdout=f,
-                            timeout=60).returncode
-    if rc != 0:
-        fail("resume", "resumed run exit %d" % rc)
+    kills = 0
+    for attempt in range(6):
+        resume = ["--resume", out] if attempt > 0 else []
+        last = attempt == 5
+        lines_before = count_lines(out)
+        by_lines = rnd.random() < 0.7
+        want = rnd.randint(1, 10)
+        after = rnd.uniform(0.0, 0.3)
+        with open(out, "ab") as f:
+            p = subprocess.Popen(args + resume + [seed], stdout=f)
+            if not last:
+                if by_lines:
+                    deadline = time.monotonic() + 30
+                    while (p.poll() is None and
+                           time.monotonic() < deadline and
+                           count_lines(out) - lines_before < want):
+                        time.sleep(0.005)
+                else:
+                    try:
+                        p.wait(timeout=after)
+                    except subprocess.TimeoutExpired:
+                        pass
+                if p.poll() is None:
+                    p.send_signal(signal.SIGKILL)
+                    kills += 1
+            try:
+                rc = p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                fail("resume", "run %d hung (seed %d)" % (attempt,
+                                                          seed_value))
+                return
+        if last and rc != 0:
+            fail("resume", "the last resumed run exited %d (seed %d)" % (
+                rc, seed_value))
+    # Runs 0-2 write at most 10 lines, or 0.3 s at 40 pages/s, of the 60
+    # pages: they cannot finish before their kill.
+    if kills < 3:
+        fail("resume", "only %d of 5 runs were killed (seed %d)" % (
+            kills, seed_value))
     recs = []
     for line in open(out, "rb"):
         try:
@@ -248,14 +284,25 @@ def resume_kill9(a, fx, base, workdir):
             pass
     done = [r["url"] for r in recs if r["state"] == "done"]
     if len(done) != len(set(done)):
-        fail("resume", "a done URL fetched twice")
+        fail("resume", "a done URL fetched twice (seed %d)" % seed_value)
     if set(done) != set(full.pages):
-        fail("resume", "pages differ: missing %s, extra %s" % (
+        fail("resume", "pages differ (seed %d): missing %s, extra %s" % (
+            seed_value,
             sorted(set(full.pages) - set(done))[:5],
             sorted(set(done) - set(full.pages))[:5]))
     idx = [r["index"] for r in recs]
     if len(idx) != len(set(idx)):
-        fail("resume", "an index used twice")
+        fail("resume", "an index used twice (seed %d)" % seed_value)
+    print("resume: %d kills, %d records, %d pages (seed %d)" % (
+        kills, len(recs), len(set(done)), seed_value))
+
+
+def count_lines(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except FileNotFoundError:
+        return 0
 
 
 if __name__ == "__main__":

@@ -389,7 +389,7 @@ curlev_free(struct curlev *ce)
 }
 
 enum http_err
-curlev_set_pool(struct curlev *ce, long transfers)
+curlev_set_pool(struct curlev *ce, long connections)
 {
 	/*
 	 * Unset, libcurl's limit is 4 x the easy handles in the multi at the
@@ -398,14 +398,12 @@ curlev_set_pool(struct curlev *ce, long transfers)
 	 * libcurl closes a pooled connection ("Connection cache is full")
 	 * that the next transfer then opens again: 22-34 connections for
 	 * -j 20 to one HTTP/1.1 host, and 8-12 us of CPU per request in
-	 * bench S1. A fixed limit of one connection per transfer in flight
-	 * keeps every connection a transfer may reuse and no more, so
-	 * open connections stay bounded by -j.
+	 * bench S1. The caller's fixed limit does not dip.
 	 */
-	if (transfers < 1)
-		transfers = 1;
+	if (connections < 1)
+		connections = 1;
 	ce->last_error =
-	    curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, transfers);
+	    curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, connections);
 	return ce->last_error == CURLM_OK ? HTTP_OK : HTTP_ERR_CURL;
 }
 

@@ -35,11 +35,12 @@ struct curlev *curlev_new(struct loop *loop, curlev_done_fn done, void *arg);
 void curlev_free(struct curlev *ce);
 
 /*
- * Sizes the connection pool for up to transfers at a time: libcurl keeps
- * at least that many connections open, in use or idle. Returns HTTP_OK, or
- * HTTP_ERR_CURL when libcurl refuses (its text in curlev_error()).
+ * Sizes the connection pool: libcurl keeps up to connections open, in use
+ * or idle, and closes the oldest idle one to open one more. Returns
+ * HTTP_OK, or HTTP_ERR_CURL when libcurl refuses (its text in
+ * curlev_error()).
  */
-enum http_err curlev_set_pool(struct curlev *ce, long transfers);
+enum http_err curlev_set_pool(struct curlev *ce, long connections);
 
 /*
  * Lets the bridge open and close the sockets of a new easy handle's

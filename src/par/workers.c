@@ -48,6 +48,7 @@ worker_init(struct workers *ws, struct worker *w, size_t i,
 	}
 	wo.delegate = NULL;
 	wo.pool_size = (opts->pool_size + ws->n - 1) / ws->n;
+	wo.connections = (opts->connections + ws->n - 1) / ws->n;
 	wo.on_host_backoff = handoff_host_backoff;
 	wo.backoff_arg = w;
 	/* A seed given for repeatable runs still differs per worker, or

@@ -71,3 +71,28 @@ fdlimit_fit_jobs(size_t jobs, int saving_files)
 	    (unsigned long long)fixed);
 	return jobs;
 }
+
+size_t
+fdlimit_fit_idle(size_t jobs, int saving_files, size_t want)
+{
+	struct rlimit rl;
+	rlim_t	      per = FDLIMIT_PER_TRANSFER + (saving_files ? 1 : 0);
+	rlim_t	      need =
+	    (rlim_t)jobs * per + (rlim_t)fdlimit_open_now() + FDLIMIT_RUN;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need + want &&
+	    rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur =
+		    rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need + want
+		    ? need + want
+		    : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1 &&
+		    getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return 0;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need + want)
+		return want;
+	return rl.rlim_cur > need ? (size_t)(rl.rlim_cur - need) : 0;
+}

@@ -40,4 +40,13 @@ size_t fdlimit_open_now(void);
  */
 size_t fdlimit_fit_jobs(size_t jobs, int saving_files);
 
+/*
+ * Idle connections kept for reuse beside jobs transfers (as fitted by
+ * fdlimit_fit_jobs()), one descriptor each: raises the soft limit as far
+ * as the hard limit allows to hold up to want of them, and returns how
+ * many fit (0 to want). Silent: fewer idle connections cost round trips,
+ * not records.
+ */
+size_t fdlimit_fit_idle(size_t jobs, int saving_files, size_t want);
+
 #endif

@@ -89,7 +89,10 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	    (ctx->idle = calloc(ctx->opts.pool_size, sizeof(CURL *))) == NULL)
 		goto fail;
 	if ((ctx->curlev = curlev_new(loop, attempt_on_done, ctx)) == NULL ||
-	    curlev_set_pool(ctx->curlev, (long)ctx->opts.pool_size) != HTTP_OK)
+	    curlev_set_pool(ctx->curlev,
+		(long)(ctx->opts.connections > 0 ? ctx->opts.connections
+						 : ctx->opts.pool_size)) !=
+		HTTP_OK)
 		goto fail;
 	return ctx;
 fail:

@@ -95,8 +95,10 @@ struct fetch_options {
 	struct transfer_options request;
 	long long		max_size;  /* body bytes; < 0: no limit */
 	size_t			pool_size; /* idle easy handles kept */
-	const char *const      *headers;   /* "Name: value", as -H */
-	size_t			nheaders;
+	/* Connections libcurl keeps open, in use or idle; 0: pool_size. */
+	size_t		   connections;
+	const char *const *headers; /* "Name: value", as -H */
+	size_t		   nheaders;
 
 	/* Responses. */
 	int	    want_headers; /* record the headers */

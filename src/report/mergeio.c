@@ -3,9 +3,10 @@
  * and its temporary files. merge and its sources own the readers and
  * writers; they own no descriptor.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_TMPFILE */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,18 @@ mergeio_tempfile(void)
 
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
+		/*
+	 * A file made without a name leaves nothing behind however the run
+	 * ends: between mkstemp() and unlink() a SIGKILL left one (seen under
+	 * load in merge_outputs). Where the file system cannot make one, the
+	 * named file is unlinked at once.
+	 */
+#ifdef O_TMPFILE
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1)
+		return fd;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return -1;
+#endif
 	if ((size_t)snprintf(path, sizeof(path), "%s/afetch-merge-XXXXXX",
 		dir) >= sizeof(path)) {
 		errno = ENAMETOOLONG;

@@ -92,8 +92,9 @@ enum report_err mergeio_flush(struct mergeio_writer *w);
 void mergeio_writer_free(struct mergeio_writer *w);
 
 /*
- * Makes a temporary file in $TMPDIR (or /tmp) and unlinks it. Returns its
- * descriptor, open for reading and writing, or -1 (errno set).
+ * Makes a temporary file without a name in $TMPDIR (or /tmp): O_TMPFILE,
+ * else a named one unlinked at once. Returns its descriptor, open for
+ * reading and writing, or -1 (errno set).
  */
 int mergeio_tempfile(void);
 

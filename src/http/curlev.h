@@ -43,6 +43,13 @@ void curlev_free(struct curlev *ce);
 enum http_err curlev_set_pool(struct curlev *ce, long connections);
 
 /*
+ * Lets one HTTP/2 connection carry up to streams transfers at a time
+ * (never more than the server allows; libcurl's own default is 100).
+ * Returns HTTP_OK, or HTTP_ERR_CURL when libcurl refuses.
+ */
+enum http_err curlev_set_streams(struct curlev *ce, long streams);
+
+/*
  * Lets the bridge open and close the sockets of a new easy handle's
  * connections (it then keeps an idle keep-alive socket watched between
  * transfers instead of dropping and adding it each time). Once per handle,

@@ -389,39 +389,24 @@ curlev_free(struct curlev *ce)
 }
 
 enum http_err
-curlev_set_pool(struct curlev *ce, long connections)
+curlev_set_pool(struct curlev *ce, long connections, long streams)
 {
 	/*
-	 * Unset, libcurl's limit is 4 x the easy handles in the multi at the
-	 * time a connection is added. Each finished transfer's handle leaves
-	 * the multi before the next one comes in, so the count dips and
-	 * libcurl closes a pooled connection ("Connection cache is full")
-	 * that the next transfer then opens again: 22-34 connections for
-	 * -j 20 to one HTTP/1.1 host, and 8-12 us of CPU per request in
-	 * bench S1. The caller's fixed limit does not dip.
+	 * Unset, libcurl keeps 4 x the easy handles in the multi at the time
+	 * a connection is added: the count dips as each finished handle
+	 * leaves before the next comes in, and a pooled connection is closed
+	 * and opened again (22-34 connections for -j 20 to one HTTP/1.1
+	 * host, 8-12 us of CPU a request in bench S1). Its 100 streams a
+	 * connection made transfers 101 to -j each open one, none known to
+	 * multiplex before its handshake (CURLOPT_PIPEWAIT waits only for
+	 * the first): 401 connections in bench S4b, -j 500, where one does.
 	 */
-	if (connections < 1)
-		connections = 1;
-	ce->last_error =
-	    curl_multi_setopt(ce->multi, CURLMOPT_MAXCONNECTS, connections);
-	return ce->last_error == CURLM_OK ? HTTP_OK : HTTP_ERR_CURL;
-}
-
-enum http_err
-curlev_set_streams(struct curlev *ce, long streams)
-{
-	/*
-	 * With libcurl's 100, transfers 101 to -j find the one connection
-	 * full; each opens a connection of its own, none of which is known
-	 * to multiplex until its handshake is done, so none waits for
-	 * another (CURLOPT_PIPEWAIT waits only while the first is): bench
-	 * S4b, -j 500 to one HTTP/2 server that takes 1,000 streams,
-	 * opened 401 connections.
-	 */
-	if (streams < 100)
-		streams = 100;
 	ce->last_error = curl_multi_setopt(
-	    ce->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, streams);
+	    ce->multi, CURLMOPT_MAXCONNECTS, connections < 1 ? 1 : connections);
+	if (ce->last_error == CURLM_OK)
+		ce->last_error = curl_multi_setopt(ce->multi,
+		    CURLMOPT_MAX_CONCURRENT_STREAMS,
+		    streams < 100 ? 100 : streams);
 	return ce->last_error == CURLM_OK ? HTTP_OK : HTTP_ERR_CURL;
 }
 

@@ -36,18 +36,14 @@ void curlev_free(struct curlev *ce);
 
 /*
  * Sizes the connection pool: libcurl keeps up to connections open, in use
- * or idle, and closes the oldest idle one to open one more. Returns
+ * or idle, and closes the oldest idle one to open one more; an HTTP/2
+ * connection carries up to streams transfers at a time (at least 100, as
+ * libcurl's default, and never more than the server allows). Returns
  * HTTP_OK, or HTTP_ERR_CURL when libcurl refuses (its text in
  * curlev_error()).
  */
-enum http_err curlev_set_pool(struct curlev *ce, long connections);
-
-/*
- * Lets one HTTP/2 connection carry up to streams transfers at a time
- * (never more than the server allows; libcurl's own default is 100).
- * Returns HTTP_OK, or HTTP_ERR_CURL when libcurl refuses.
- */
-enum http_err curlev_set_streams(struct curlev *ce, long streams);
+enum http_err curlev_set_pool(
+    struct curlev *ce, long connections, long streams);
 
 /*
  * Lets the bridge open and close the sockets of a new easy handle's

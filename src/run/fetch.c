@@ -91,10 +91,8 @@ fetch_ctx_new(struct loop *loop, const struct fetch_options *opts)
 	if ((ctx->curlev = curlev_new(loop, attempt_on_done, ctx)) == NULL ||
 	    curlev_set_pool(ctx->curlev,
 		(long)(ctx->opts.connections > 0 ? ctx->opts.connections
-						 : ctx->opts.pool_size)) !=
-		HTTP_OK ||
-	    curlev_set_streams(ctx->curlev, (long)ctx->opts.pool_size) !=
-		HTTP_OK)
+						 : ctx->opts.pool_size),
+		(long)ctx->opts.pool_size) != HTTP_OK)
 		goto fail;
 	return ctx;
 fail:

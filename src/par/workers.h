@@ -41,8 +41,8 @@ struct workers;
  * fetch context made from opts (their delegate is ignored; their
  * on_host_backoff is called on main, the loop of the caller's thread;
  * each keeps an n-th of opts->pool_size and opts->connections, so that
- * the connections kept
- * open by all of them stay within what one loop would keep), or
+ * the connections kept open by all of them stay within what one loop
+ * would keep), or
  * NULL when a loop, a context or a thread cannot be made (errno ENOMEM for
  * memory; otherwise said on stderr).
  */

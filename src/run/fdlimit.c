@@ -46,11 +46,18 @@ fdlimit_open_now(void)
 	return n;
 }
 
+/* Descriptors a transfer holds. */
+static rlim_t
+per_transfer(int saving_files)
+{
+	return FDLIMIT_PER_TRANSFER + (saving_files ? 1 : 0);
+}
+
 size_t
 fdlimit_fit_jobs(size_t jobs, int saving_files)
 {
 	struct rlimit rl;
-	rlim_t	      per = FDLIMIT_PER_TRANSFER + (saving_files ? 1 : 0);
+	rlim_t	      per = per_transfer(saving_files);
 	rlim_t	      fixed = (rlim_t)fdlimit_open_now() + FDLIMIT_RUN;
 	rlim_t	      need = (rlim_t)jobs * per + fixed;
 
@@ -76,9 +83,8 @@ size_t
 fdlimit_fit_idle(size_t jobs, int saving_files, size_t want)
 {
 	struct rlimit rl;
-	rlim_t	      per = FDLIMIT_PER_TRANSFER + (saving_files ? 1 : 0);
-	rlim_t	      need =
-	    (rlim_t)jobs * per + (rlim_t)fdlimit_open_now() + FDLIMIT_RUN;
+	rlim_t	      need = (rlim_t)jobs * per_transfer(saving_files) +
+	    (rlim_t)fdlimit_open_now() + FDLIMIT_RUN;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return 0;
